@@ -1,0 +1,47 @@
+package io.daprguard.config;
+
+import io.daprguard.admission.AdmissionHandler;
+import io.daprguard.admission.AdmissionReviewCodec;
+import io.daprguard.admission.AdmissionSettings;
+import io.daprguard.policy.Policy;
+import io.daprguard.policy.PolicyEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the plain engine and admission classes from the bound properties. */
+@Configuration(proxyBeanMethods = false)
+public class DaprGuardConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DaprGuardConfiguration.class);
+
+    @Bean
+    Policy policy(DaprGuardProperties properties) {
+        Policy policy = properties.toPolicy();
+        log.info("dapr-guard policy: mode={}, mutate-templates={}, rules={}, skippable={}", policy.mode().configName(),
+                policy.mutateTemplates(), policy.actions(), policy.skippable());
+        return policy;
+    }
+
+    @Bean
+    PolicyEngine policyEngine(Policy policy) {
+        return new PolicyEngine(policy);
+    }
+
+    @Bean
+    AdmissionReviewCodec admissionReviewCodec() {
+        return new AdmissionReviewCodec();
+    }
+
+    @Bean
+    AdmissionHandler admissionHandler(
+            PolicyEngine engine, Policy policy, AdmissionReviewCodec codec, DaprGuardProperties properties) {
+        return new AdmissionHandler(engine, policy.mode(), codec, properties.validateFailOpen());
+    }
+
+    @Bean
+    AdmissionSettings admissionSettings(DaprGuardProperties properties) {
+        return new AdmissionSettings(properties.maxRequestSize().toBytes());
+    }
+}

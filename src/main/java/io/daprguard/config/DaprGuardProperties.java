@@ -1,0 +1,79 @@
+package io.daprguard.config;
+
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.rules.Action;
+import io.daprguard.rules.SidecarDefaults;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code dapr-guard.*} except TLS. Checked when bound: a bad value stops start-up with a message
+ * naming the property (an unknown rule id lists the known ones).
+ *
+ * @param mode {@code enforce} (default) or {@code audit}
+ * @param mutateTemplates patch workload pod templates too (default false: pods are patched when created)
+ * @param validateFailOpen allow instead of deny when {@code /validate} fails unexpectedly (default false)
+ * @param maxRequestSize the largest AdmissionReview body accepted (default 8MB: an UPDATE carries two objects
+ *     of up to 3 MiB each)
+ * @param sidecar the values mutation adds
+ * @param rules per-rule actions ({@code deny}, {@code warn}, {@code off}) overriding the defaults
+ * @param skippable rule ids {@code daprguard.io/skip} may skip; unset means the warn-level rules
+ */
+@ConfigurationProperties(prefix = "dapr-guard")
+@Validated
+public record DaprGuardProperties(
+        @NotNull @DefaultValue("enforce") Mode mode,
+        @DefaultValue("false") boolean mutateTemplates,
+        @DefaultValue("false") boolean validateFailOpen,
+        @NotNull @DefaultValue("8MB") DataSize maxRequestSize,
+        @NotNull @Valid @DefaultValue Sidecar sidecar,
+        Map<String, String> rules,
+        Set<String> skippable) {
+
+    /**
+     * The sidecar values mutation adds (the guideline's production values by default).
+     *
+     * @param gomemlimitPercent GOMEMLIMIT as a share of the sidecar memory limit, 1 to 100
+     */
+    public record Sidecar(
+            @NotNull @DefaultValue("100m") String cpuRequest,
+            @NotNull @DefaultValue("300m") String cpuLimit,
+            @NotNull @DefaultValue("250Mi") String memoryRequest,
+            @NotNull @DefaultValue("1000Mi") String memoryLimit,
+            @Min(1) @Max(100) @DefaultValue("90") int gomemlimitPercent) {}
+
+    public DaprGuardProperties {
+        rules = rules == null ? Map.of() : rules;
+        if (maxRequestSize != null && (maxRequestSize.toBytes() < 1024 || maxRequestSize.toBytes() > 64L << 20)) {
+            throw new IllegalArgumentException(
+                    "dapr-guard.max-request-size must be between 1KB and 64MB, was " + maxRequestSize);
+        }
+        if (mode != null && sidecar != null) {
+            toPolicy(mode, mutateTemplates, sidecar, rules, skippable);
+        }
+    }
+
+    /** The engine's policy; the values were checked when bound. */
+    public Policy toPolicy() {
+        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable);
+    }
+
+    private static Policy toPolicy(
+            Mode mode, boolean mutateTemplates, Sidecar sidecar, Map<String, String> rules, Set<String> skippable) {
+        SidecarDefaults defaults = SidecarDefaults.of(sidecar.cpuRequest(), sidecar.cpuLimit(),
+                sidecar.memoryRequest(), sidecar.memoryLimit(), sidecar.gomemlimitPercent());
+        Map<String, Action> actions = new LinkedHashMap<>();
+        rules.forEach((id, action) -> actions.put(id, Action.parse(action)));
+        return Policy.of(mode, actions, skippable, defaults, mutateTemplates);
+    }
+}

@@ -1,0 +1,78 @@
+package io.daprguard.policy;
+
+import io.daprguard.rules.Action;
+import io.daprguard.rules.Rule;
+import io.daprguard.rules.Rules;
+import io.daprguard.rules.SidecarDefaults;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The whole policy as plain values: checked once when built, so a request never meets a bad setting.
+ *
+ * @param mode the global mode ({@code /audit/...} paths always run in audit)
+ * @param actions the action of every rule id
+ * @param skippable rule ids that {@code daprguard.io/skip} may turn off for one object
+ * @param defaults the sidecar values mutation adds
+ * @param mutateTemplates whether workload pod templates are patched too (off: GitOps tools would see drift)
+ */
+public record Policy(
+        Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
+        boolean mutateTemplates) {
+
+    public Policy {
+        actions = Map.copyOf(actions);
+        skippable = Set.copyOf(skippable);
+        for (Rule rule : Rules.all()) {
+            if (!actions.containsKey(rule.id())) {
+                throw new IllegalArgumentException("no action for rule " + rule.id());
+            }
+        }
+        requireKnown("rule action", actions.keySet());
+        requireKnown("skippable rule", skippable);
+    }
+
+    /** The policy with every default: enforce, the guideline's values, warn-level rules skippable. */
+    public static Policy standard() {
+        return of(Mode.ENFORCE, Map.of(), null, SidecarDefaults.GUIDELINE, false);
+    }
+
+    /**
+     * Builds a policy from overrides.
+     *
+     * @param overrides rule id to action, for the rules that differ from their default
+     * @param skippable the skippable rule ids, or null for "the rules whose action is warn"
+     * @throws IllegalArgumentException naming an unknown rule id and listing the known ones
+     */
+    public static Policy of(
+            Mode mode, Map<String, Action> overrides, Set<String> skippable, SidecarDefaults defaults,
+            boolean mutateTemplates) {
+        requireKnown("rule action", overrides.keySet());
+        Map<String, Action> actions = new LinkedHashMap<>();
+        for (Rule rule : Rules.all()) {
+            actions.put(rule.id(), overrides.getOrDefault(rule.id(), rule.defaultAction()));
+        }
+        Set<String> skip = skippable != null ? skippable : actions.entrySet().stream()
+                .filter(e -> e.getValue() == Action.WARN)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+        return new Policy(mode, actions, skip, defaults, mutateTemplates);
+    }
+
+    public Action action(String ruleId) {
+        return actions.get(ruleId);
+    }
+
+    private static void requireKnown(String what, Set<String> ids) {
+        for (String id : ids) {
+            if (Rules.byId(id).isEmpty()) {
+                Set<String> known = new TreeSet<>();
+                Rules.all().forEach(rule -> known.add(rule.id()));
+                throw new IllegalArgumentException("unknown " + what + " '" + id + "'; the rules are " + known);
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.daprguard.policy;
+
+import io.daprguard.dapr.DaprAnnotations;
+import io.daprguard.rules.Action;
+import io.daprguard.rules.EnabledValueRule;
+import io.daprguard.rules.MalformedObjectException;
+import io.daprguard.rules.PodView;
+import io.daprguard.rules.Problem;
+import io.daprguard.rules.Rule;
+import io.daprguard.rules.RuleContext;
+import io.daprguard.rules.Rules;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Applies the {@link Policy} to one object. Knows nothing of HTTP or Spring: the webhook endpoints and the
+ * offline check call the same method with plain values.
+ *
+ * <p>Mutation edits a private deep copy of the request's raw JSON and the patch is the diff of the two trees
+ * (add/replace only), so fields no model knows survive. Validation looks at the object as it will be admitted:
+ * a workload template as pod mutation will leave it, a Pod as it is (mutation already ran), and in audit mode as
+ * enforce mode would have left it.
+ */
+public final class PolicyEngine implements Reviewer {
+
+    /** Pod or workload annotation listing skippable rule ids to skip for that object. */
+    public static final String SKIP_ANNOTATION = "daprguard.io/skip";
+
+    /** Set by the kubelet on mirror pods of static pods, which admission cannot change. */
+    static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
+    private static final EnumSet<DiffFlags> DIFF_FLAGS =
+            EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
+
+    private final Policy policy;
+    private final List<Rule> rules;
+
+    public PolicyEngine(Policy policy) {
+        this.policy = policy;
+        this.rules = Rules.all();
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * Reviews one request.
+     *
+     * @param mode the effective mode (the global one, or audit on the {@code /audit} paths)
+     * @throws MalformedObjectException when a field the rules read has the wrong JSON type
+     */
+    @Override
+    public Verdict review(ReviewRequest request, Webhook webhook, Mode mode) {
+        Target target = Target.locate(request).orElse(null);
+        if (target == null) {
+            return Verdict.notReviewed();
+        }
+        if (!(request.object() instanceof ObjectNode object)) {
+            throw new MalformedObjectException("", "an object for " + request.operation());
+        }
+        PodView pod = PodView.of(object, target.pointer());
+        Map<String, String> annotations = pod.annotations();
+        String enabled = annotations.get(DaprAnnotations.ENABLED);
+        if (enabled == null || (target.pod() && annotations.containsKey(MIRROR_ANNOTATION))) {
+            return Verdict.notReviewed();
+        }
+        boolean legacyEnabled = !DaprAnnotations.isTrue(enabled) && DaprAnnotations.isLegacyTruthy(enabled);
+        if (!DaprAnnotations.isTrue(enabled) && !legacyEnabled) {
+            return Verdict.notReviewed();
+        }
+        if (unchangedTemplate(request, target)) {
+            return Verdict.notReviewed();
+        }
+        List<String> warnings = new ArrayList<>();
+        List<RuleOutcome> outcomes = new ArrayList<>();
+        List<Rule> active = activeRules(object, pod, legacyEnabled, warnings, outcomes);
+        RuleContext context = new RuleContext(policy.defaults(), !target.pod());
+        return webhook == Webhook.MUTATE
+                ? mutate(object, target, active, context, mode, warnings, outcomes)
+                : validate(object, target, active, context, mode, legacyEnabled, warnings, outcomes);
+    }
+
+    private Verdict mutate(
+            ObjectNode object, Target target, List<Rule> active, RuleContext context, Mode mode,
+            List<String> warnings, List<RuleOutcome> outcomes) {
+        ObjectNode copy = object.deepCopy();
+        Map<String, List<String>> changes = applyMutations(copy, target, active, context);
+        boolean patch = mode == Mode.ENFORCE && (target.pod() || policy.mutateTemplates());
+        for (Rule rule : active) {
+            if (!rule.mutates()) {
+                continue;
+            }
+            List<String> made = changes.getOrDefault(rule.id(), List.of());
+            boolean reported = !made.isEmpty() && (patch || mode == Mode.AUDIT);
+            outcomes.add(new RuleOutcome(rule.id(), reported ? RuleOutcome.Kind.MUTATED : RuleOutcome.Kind.PASS,
+                    reported ? made : List.of()));
+            if (reported && mode == Mode.AUDIT) {
+                made.forEach(change -> warnings.add("[" + rule.id() + "] would " + change));
+            }
+        }
+        if (changes.isEmpty() || !patch) {
+            return new Verdict(Verdict.Decision.ALLOWED, null, null, warnings, outcomes, true);
+        }
+        ArrayNode operations = (ArrayNode) JsonDiff.asJson(object, copy, DIFF_FLAGS);
+        for (JsonNode operation : operations) {
+            if (!"add".equals(operation.path("op").asString()) && !"replace".equals(operation.path("op").asString())) {
+                throw new IllegalStateException("mutation produced a " + operation.path("op").asString()
+                        + " operation at " + operation.path("path").asString() + "; only add and replace are allowed");
+            }
+        }
+        return new Verdict(Verdict.Decision.PATCHED, null, operations, warnings, outcomes, true);
+    }
+
+    private Verdict validate(
+            ObjectNode object, Target target, List<Rule> active, RuleContext context, Mode mode,
+            boolean legacyEnabled, List<String> warnings, List<RuleOutcome> outcomes) {
+        ObjectNode subject = object;
+        boolean mutationStillToCome = !target.pod() || mode == Mode.AUDIT;
+        if (mutationStillToCome && !legacyEnabled) {
+            subject = object.deepCopy();
+            applyMutations(subject, target, active, context);
+        }
+        PodView pod = PodView.of(subject, target.pointer());
+        List<String> denials = new ArrayList<>();
+        for (Rule rule : active) {
+            Action action = policy.action(rule.id());
+            List<String> denied = new ArrayList<>();
+            List<String> warned = new ArrayList<>();
+            for (Problem problem : rule.validate(pod, context)) {
+                String line = "[" + rule.id() + "] " + problem.message();
+                if (problem.advisory() || action == Action.WARN) {
+                    warned.add(line);
+                } else {
+                    denied.add(line);
+                }
+            }
+            RuleOutcome.Kind kind = !denied.isEmpty() ? RuleOutcome.Kind.VIOLATION
+                    : !warned.isEmpty() ? RuleOutcome.Kind.WARNING : RuleOutcome.Kind.PASS;
+            List<String> details = new ArrayList<>(denied);
+            details.addAll(warned);
+            outcomes.add(new RuleOutcome(rule.id(), kind, details));
+            denials.addAll(denied);
+            warnings.addAll(warned);
+        }
+        if (denials.isEmpty()) {
+            return new Verdict(Verdict.Decision.ALLOWED, null, null, warnings, outcomes, true);
+        }
+        if (mode == Mode.AUDIT) {
+            List<String> all = new ArrayList<>();
+            for (String denial : denials) {
+                all.add(denial.replaceFirst("] ", "] would deny: "));
+            }
+            all.addAll(warnings);
+            return new Verdict(Verdict.Decision.ALLOWED, null, null, all, outcomes, true);
+        }
+        return new Verdict(Verdict.Decision.DENIED, String.join("\n", denials), null, warnings, outcomes, true);
+    }
+
+    /** Runs every active mutating rule on {@code copy}; returns the changes by rule id (only rules that changed). */
+    private static Map<String, List<String>> applyMutations(
+            ObjectNode copy, Target target, List<Rule> active, RuleContext context) {
+        PodView pod = PodView.of(copy, target.pointer());
+        Map<String, List<String>> changes = new LinkedHashMap<>();
+        for (Rule rule : active) {
+            if (rule.mutates()) {
+                List<String> made = rule.mutate(pod, context);
+                if (!made.isEmpty()) {
+                    changes.put(rule.id(), made);
+                }
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * The rules to run: not off, not skipped through {@link #SKIP_ANNOTATION}, and only {@code enabled-value}
+     * for a legacy {@code dapr.io/enabled} value (Dapr 1.18 injects nothing then, so the sidecar rules do not
+     * apply until it says "true").
+     */
+    private List<Rule> activeRules(
+            ObjectNode object, PodView pod, boolean legacyEnabled, List<String> warnings, List<RuleOutcome> outcomes) {
+        Set<String> skip = requestedSkips(object, pod, warnings);
+        List<Rule> active = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (policy.action(rule.id()) == Action.OFF) {
+                continue;
+            }
+            if (legacyEnabled && !EnabledValueRule.ID.equals(rule.id())) {
+                continue;
+            }
+            if (skip.contains(rule.id())) {
+                outcomes.add(new RuleOutcome(rule.id(), RuleOutcome.Kind.SKIPPED, List.of(SKIP_ANNOTATION)));
+                continue;
+            }
+            active.add(rule);
+        }
+        return active;
+    }
+
+    /** Skippable rule ids named by the skip annotation (pod or workload); a warning for each id that is not. */
+    private Set<String> requestedSkips(ObjectNode object, PodView pod, List<String> warnings) {
+        Set<String> requested = new LinkedHashSet<>();
+        addSkips(pod.annotation(SKIP_ANNOTATION), requested);
+        if (!pod.pointer().isEmpty()) {
+            addSkips(PodView.of(object, "").annotation(SKIP_ANNOTATION), requested);
+        }
+        Set<String> granted = new LinkedHashSet<>();
+        for (String id : requested) {
+            if (Rules.byId(id).isEmpty()) {
+                warnings.add(SKIP_ANNOTATION + " names '" + printable(id) + "', which is not a dapr-guard rule");
+            } else if (!policy.skippable().contains(id)) {
+                warnings.add(SKIP_ANNOTATION + " cannot skip " + id + "; it still applies");
+            } else {
+                granted.add(id);
+            }
+        }
+        return granted;
+    }
+
+    private static void addSkips(String value, Set<String> into) {
+        if (value == null) {
+            return;
+        }
+        for (String part : value.split(",")) {
+            String id = part.strip();
+            if (!id.isEmpty()) {
+                into.add(id);
+            }
+        }
+    }
+
+    /** An UPDATE that leaves the pod template as it was (labels, finalizers, replicas...) is not reviewed again. */
+    private static boolean unchangedTemplate(ReviewRequest request, Target target) {
+        if (!"UPDATE".equals(request.operation()) || request.oldObject() == null) {
+            return false;
+        }
+        JsonNode before = request.oldObject().at(target.pointer());
+        return !before.isMissingNode() && before.equals(request.object().at(target.pointer()));
+    }
+
+    private static String printable(String text) {
+        String ascii = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return ascii.length() > 40 ? ascii.substring(0, 40) + "..." : ascii;
+    }
+}

@@ -1,0 +1,34 @@
+package io.daprguard.rules;
+
+import io.daprguard.dapr.DaprAnnotations;
+import java.util.List;
+
+/** {@code api-token}: the Dapr API requires a token ({@code dapr.io/api-token-secret}), as the guideline asks. */
+public final class ApiTokenRule implements Rule {
+
+    public static final String ID = "api-token";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.WARN;
+    }
+
+    @Override
+    public String summary() {
+        return "dapr.io/api-token-secret is set (app-to-Dapr API authentication)";
+    }
+
+    @Override
+    public List<Problem> validate(PodView pod, RuleContext context) {
+        if (pod.annotation(DaprAnnotations.API_TOKEN_SECRET) != null) {
+            return List.of();
+        }
+        return List.of(Problem.violation("the Dapr API accepts calls without a token; set "
+                + DaprAnnotations.API_TOKEN_SECRET + " to a Secret with key token"));
+    }
+}

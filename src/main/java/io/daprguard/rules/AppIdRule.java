@@ -1,0 +1,50 @@
+package io.daprguard.rules;
+
+import io.daprguard.dapr.DaprAnnotations;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code app-id}: {@code dapr.io/app-id} is set, and with {@code -dapr} appended (the name of the sidecar's
+ * Service) is a DNS-1123 label, so at most 58 characters of lower-case letters, digits and '-'. Dapr's fallback to
+ * the pod name does not work for controller-made pods, which have no name at admission.
+ */
+public final class AppIdRule implements Rule {
+
+    public static final String ID = "app-id";
+    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final int MAX_LENGTH = 63 - "-dapr".length();
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.DENY;
+    }
+
+    @Override
+    public String summary() {
+        return "dapr.io/app-id is set; with -dapr appended it is a DNS-1123 label (at most 58 characters)";
+    }
+
+    @Override
+    public List<Problem> validate(PodView pod, RuleContext context) {
+        String appId = pod.annotation(DaprAnnotations.APP_ID);
+        if (appId == null || appId.isEmpty()) {
+            return List.of(Problem.violation(DaprAnnotations.APP_ID + " is not set (pods made by a controller have "
+                    + "no name to fall back on); add " + DaprAnnotations.APP_ID + ": <your-app>"));
+        }
+        if (appId.length() > MAX_LENGTH) {
+            return List.of(Problem.violation(DaprAnnotations.APP_ID + " is " + appId.length() + " characters; "
+                    + "shorten it to at most " + MAX_LENGTH + " (Dapr names a Service <app-id>-dapr)"));
+        }
+        if (!DNS_1123_LABEL.matcher(appId + "-dapr").matches()) {
+            return List.of(Problem.violation(DaprAnnotations.APP_ID + " \"" + appId + "\" is not a DNS-1123 label; "
+                    + "use lower-case letters, digits and '-', starting with a letter or digit"));
+        }
+        return List.of();
+    }
+}

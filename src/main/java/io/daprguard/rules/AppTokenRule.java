@@ -1,0 +1,34 @@
+package io.daprguard.rules;
+
+import io.daprguard.dapr.DaprAnnotations;
+import java.util.List;
+
+/** {@code app-token}: Dapr authenticates to the app ({@code dapr.io/app-token-secret}), as the guideline asks. */
+public final class AppTokenRule implements Rule {
+
+    public static final String ID = "app-token";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.WARN;
+    }
+
+    @Override
+    public String summary() {
+        return "dapr.io/app-token-secret is set (Dapr-to-app authentication)";
+    }
+
+    @Override
+    public List<Problem> validate(PodView pod, RuleContext context) {
+        if (pod.annotation(DaprAnnotations.APP_TOKEN_SECRET) != null) {
+            return List.of();
+        }
+        return List.of(Problem.violation("the app cannot tell Dapr's calls from others; set "
+                + DaprAnnotations.APP_TOKEN_SECRET + " to a Secret with key token"));
+    }
+}

@@ -1,0 +1,78 @@
+package io.daprguard.rules;
+
+import io.daprguard.dapr.DaprAnnotations;
+import io.daprguard.dapr.DaprEnv;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code env-secrets}: no variable in {@code dapr.io/env} is named like a secret; such values are readable by
+ * anyone who can read the pod and belong in {@code dapr.io/env-from-secret}. Only names are ever reported, never
+ * values.
+ */
+public final class EnvSecretsRule implements Rule {
+
+    public static final String ID = "env-secrets";
+
+    /** Name parts (split at '_') that mark a secret. */
+    private static final Set<String> SECRET_WORDS = Set.of(
+            "PASSWORD", "PASSWD", "PASS", "SECRET", "SECRETS", "TOKEN", "KEY", "APIKEY", "CREDENTIAL",
+            "CREDENTIALS", "CREDS", "PRIVATE", "CONNECTIONSTRING", "CONNSTR", "SAS");
+
+    /** Substrings that mark a secret even inside a longer word (DBPASSWORD, GITHUBTOKEN). */
+    private static final Pattern SECRET_INFIX = Pattern.compile("PASSWORD|SECRET|TOKEN|APIKEY|CREDENTIAL|PRIVATEKEY");
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.WARN;
+    }
+
+    @Override
+    public String summary() {
+        return "dapr.io/env sets nothing named like a secret (PASSWORD, TOKEN, KEY...): use dapr.io/env-from-secret";
+    }
+
+    @Override
+    public List<Problem> validate(PodView pod, RuleContext context) {
+        Set<String> names = new LinkedHashSet<>();
+        for (DaprEnv.Entry entry : DaprEnv.parse(pod.annotation(DaprAnnotations.ENV)).entries()) {
+            if (looksSecret(entry.name())) {
+                names.add(entry.name());
+            }
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (String name : names) {
+            problems.add(Problem.violation(DaprAnnotations.ENV + " sets " + printable(name) + " in plain text; move "
+                    + "it to " + DaprAnnotations.ENV_FROM_SECRET));
+        }
+        return problems;
+    }
+
+    static boolean looksSecret(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        if (SECRET_INFIX.matcher(upper).find()) {
+            return true;
+        }
+        for (String part : upper.split("[_.-]")) {
+            if (SECRET_WORDS.contains(part)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A variable name as it may appear in a message: printable ASCII, bounded length. */
+    private static String printable(String name) {
+        String ascii = name.replaceAll("[^\\x21-\\x7e]", "?");
+        return ascii.length() > 64 ? ascii.substring(0, 64) + "..." : ascii;
+    }
+}

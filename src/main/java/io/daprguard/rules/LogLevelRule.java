@@ -1,0 +1,36 @@
+package io.daprguard.rules;
+
+import io.daprguard.dapr.DaprAnnotations;
+import java.util.List;
+
+/** {@code log-level}: {@code dapr.io/log-level} is one of debug, info, warn, error, fatal. */
+public final class LogLevelRule implements Rule {
+
+    public static final String ID = "log-level";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.WARN;
+    }
+
+    @Override
+    public String summary() {
+        return "dapr.io/log-level is one of debug, info, warn, error, fatal";
+    }
+
+    @Override
+    public List<Problem> validate(PodView pod, RuleContext context) {
+        String level = pod.annotation(DaprAnnotations.LOG_LEVEL);
+        if (level == null || DaprAnnotations.LOG_LEVELS.contains(level)) {
+            return List.of();
+        }
+        String shown = level.length() > 32 ? level.substring(0, 32) + "..." : level;
+        return List.of(Problem.violation(DaprAnnotations.LOG_LEVEL + " \"" + shown.replaceAll("[^\\x20-\\x7e]", "?")
+                + "\" is not a Dapr log level; use debug, info, warn, error or fatal"));
+    }
+}

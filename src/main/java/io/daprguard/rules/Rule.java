@@ -1,0 +1,44 @@
+package io.daprguard.rules;
+
+import java.util.List;
+
+/**
+ * One guideline rule. A rule knows nothing of HTTP, Spring or modes: it inspects (and, if it mutates, fills in) a
+ * {@link PodView} and reports what it found. The engine decides what a finding means (deny, warn, audit).
+ *
+ * <p>Every rule has a stable kebab-case {@link #id()} that appears in denial and warning texts, metric tags,
+ * configuration keys, fixture folders and the README. Renaming one is a breaking change.
+ */
+public interface Rule {
+
+    /** The stable rule id, for example {@code sidecar-resources}. */
+    String id();
+
+    /** The action the rule has unless configuration says otherwise. */
+    Action defaultAction();
+
+    /** One line for the README's rules table and for {@code --help}-style listings. */
+    String summary();
+
+    /** Whether {@link #mutate} can add anything. */
+    default boolean mutates() {
+        return false;
+    }
+
+    /**
+     * Adds what is missing to the (mutable copy of the) pod. Never changes or removes what the user set.
+     *
+     * @return one human-readable line per change, for example {@code add dapr.io/sidecar-cpu-request: 100m};
+     *     empty when nothing was missing
+     */
+    default List<String> mutate(PodView pod, RuleContext context) {
+        return List.of();
+    }
+
+    /**
+     * Checks the pod as it will be admitted.
+     *
+     * @return the problems found, empty when the pod passes
+     */
+    List<Problem> validate(PodView pod, RuleContext context);
+}

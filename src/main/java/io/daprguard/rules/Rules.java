@@ -1,0 +1,50 @@
+package io.daprguard.rules;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every rule, in the order the engine runs them: mutations that others depend on first (resources before
+ * GOMEMLIMIT, annotations before the injected container).
+ */
+public final class Rules {
+
+    private static final List<Rule> ALL = List.of(
+            new SidecarResourcesRule(),
+            new SidecarGomemlimitRule(),
+            new SidecarSeccompRule(),
+            new InjectedSidecarRule(),
+            new AppIdRule(),
+            new EnabledValueRule(),
+            new UnknownAnnotationRule(),
+            new ApiTokenRule(),
+            new AppTokenRule(),
+            new ServiceAccountTokenRule(),
+            new EnvSecretsRule(),
+            new SslCertDirRule(),
+            new LogLevelRule());
+
+    private static final Map<String, Rule> BY_ID = index();
+
+    private Rules() {}
+
+    public static List<Rule> all() {
+        return ALL;
+    }
+
+    public static Optional<Rule> byId(String id) {
+        return Optional.ofNullable(BY_ID.get(id));
+    }
+
+    private static Map<String, Rule> index() {
+        Map<String, Rule> byId = new LinkedHashMap<>();
+        for (Rule rule : ALL) {
+            if (byId.put(rule.id(), rule) != null) {
+                throw new IllegalStateException("duplicate rule id " + rule.id());
+            }
+        }
+        return Map.copyOf(byId);
+    }
+}

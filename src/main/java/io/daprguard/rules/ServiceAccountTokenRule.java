@@ -1,0 +1,36 @@
+package io.daprguard.rules;
+
+import java.util.List;
+
+/**
+ * {@code service-account-token}: {@code automountServiceAccountToken: false} unless the app calls the Kubernetes
+ * API (daprd gets its own projected token and does not need it).
+ */
+public final class ServiceAccountTokenRule implements Rule {
+
+    public static final String ID = "service-account-token";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Action defaultAction() {
+        return Action.WARN;
+    }
+
+    @Override
+    public String summary() {
+        return "spec.automountServiceAccountToken is false unless the app calls the Kubernetes API";
+    }
+
+    @Override
+    public List<Problem> validate(PodView pod, RuleContext context) {
+        if (pod.automountServiceAccountToken().orElse(true)) {
+            return List.of(Problem.violation("the pod mounts a service account token; set "
+                    + "automountServiceAccountToken: false unless the app calls the Kubernetes API"));
+        }
+        return List.of();
+    }
+}
