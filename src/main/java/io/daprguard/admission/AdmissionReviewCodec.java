@@ -160,7 +160,9 @@ public final class AdmissionReviewCodec {
         String where = location == null ? "" : " at line " + location.getLineNr() + ", column "
                 + location.getColumnNr();
         String detail = e.getOriginalMessage() == null ? "" : ": " + clip(e.getOriginalMessage());
-        return ("malformed JSON" + where + detail).replaceAll("[\\r\\n\\t]+", " ");
+        return ("malformed JSON" + where + detail)
+                .replaceAll(", from `[^`]*`", "")
+                .replaceAll("[\\r\\n\\t]+", " ");
     }
 
     private static String clip(String text) {

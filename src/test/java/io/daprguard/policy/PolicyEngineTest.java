@@ -1,0 +1,100 @@
+package io.daprguard.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.daprguard.rules.Action;
+import io.daprguard.rules.SidecarDefaults;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class PolicyEngineTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final PolicyEngine engine = new PolicyEngine(Policy.standard());
+
+    /** A pod with fields no model knows (a newer Kubernetes), at every level the webhook touches. */
+    private static final String FUTURE_POD = """
+            {"apiVersion":"v1","kind":"Pod","futureTopLevel":{"a":[1,2,{"b":null}]},
+             "metadata":{"generateName":"orders-","namespace":"shop","futureMeta":"x",
+               "annotations":{"dapr.io/enabled":"true","dapr.io/app-id":"orders"}},
+             "spec":{"futureSpec":{"mode":"quantum"},"hostUsers":false,
+               "containers":[{"name":"orders","image":"orders:1","futureContainerField":[{"k":"v"}]},
+                 {"name":"daprd","image":"daprd:1.16","env":[{"name":"A","value":"1","futureEnvField":true}],
+                  "securityContext":{"futureSc":1},"resources":{"claims":[{"name":"gpu"}]}}]}}""";
+
+    @Test
+    void unknownFieldsSurviveAndThePatchOnlyAdds() {
+        JsonNode pod = JSON.readTree(FUTURE_POD);
+        Verdict verdict = engine.review(ReviewRequest.create("", "Pod", pod), Webhook.MUTATE, Mode.ENFORCE);
+        assertThat(verdict.decision()).isEqualTo(Verdict.Decision.PATCHED);
+        for (JsonNode op : verdict.patch()) {
+            assertThat(op.path("op").asString()).isEqualTo("add");
+        }
+        JsonNode patched = JsonPatch.apply(verdict.patch(), pod);
+        assertThat(patched.at("/futureTopLevel")).isEqualTo(pod.at("/futureTopLevel"));
+        assertThat(patched.at("/metadata/futureMeta").asString()).isEqualTo("x");
+        assertThat(patched.at("/spec/futureSpec")).isEqualTo(pod.at("/spec/futureSpec"));
+        assertThat(patched.at("/spec/hostUsers").asBoolean(true)).isFalse();
+        assertThat(patched.at("/spec/containers/0")).isEqualTo(pod.at("/spec/containers/0"));
+        assertThat(patched.at("/spec/containers/1/env/0")).isEqualTo(pod.at("/spec/containers/1/env/0"));
+        assertThat(patched.at("/spec/containers/1/env/1/value").asString()).isEqualTo("900MiB");
+        assertThat(patched.at("/spec/containers/1/securityContext/futureSc").asInt()).isEqualTo(1);
+        assertThat(patched.at("/spec/containers/1/securityContext/seccompProfile/type").asString())
+                .isEqualTo("RuntimeDefault");
+        assertThat(patched.at("/spec/containers/1/resources/claims")).isEqualTo(pod.at("/spec/containers/1/resources/claims"));
+        assertThat(patched.at("/spec/containers/1/resources/limits/memory").asString()).isEqualTo("1000Mi");
+
+        Verdict again = engine.review(ReviewRequest.create("", "Pod", patched), Webhook.MUTATE, Mode.ENFORCE);
+        assertThat(again.decision()).isEqualTo(Verdict.Decision.ALLOWED);
+        assertThat(again.patch()).isNull();
+    }
+
+    @Test
+    void theRequestObjectIsNeverModified() {
+        JsonNode pod = JSON.readTree(FUTURE_POD);
+        JsonNode before = pod.deepCopy();
+        engine.review(ReviewRequest.create("", "Pod", pod), Webhook.MUTATE, Mode.ENFORCE);
+        engine.review(ReviewRequest.create("", "Pod", pod), Webhook.VALIDATE, Mode.AUDIT);
+        assertThat(pod).isEqualTo(before);
+    }
+
+    @Test
+    void subresourcesAreNotReviewed() {
+        JsonNode pod = JSON.readTree(FUTURE_POD);
+        ReviewRequest status = new ReviewRequest("u", "", "Pod", "CREATE", "ephemeralcontainers", "shop", "p",
+                false, pod, null);
+        assertThat(engine.review(status, Webhook.MUTATE, Mode.ENFORCE).reviewed()).isFalse();
+    }
+
+    @Test
+    void everyRuleIsReportedForAReviewedObject() {
+        JsonNode pod = JSON.readTree(FUTURE_POD);
+        Verdict verdict = engine.review(ReviewRequest.create("", "Pod", pod), Webhook.VALIDATE, Mode.ENFORCE);
+        assertThat(verdict.outcomes()).extracting(RuleOutcome::rule).containsExactly(
+                "sidecar-resources", "sidecar-gomemlimit", "sidecar-seccomp", "injected-sidecar", "app-id",
+                "enabled-value", "unknown-annotation", "api-token", "app-token", "service-account-token",
+                "env-secrets", "ssl-cert-dir", "log-level");
+    }
+
+    @Test
+    void unknownRuleIdsInConfigurationAreRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> Policy.of(Mode.ENFORCE, Map.of("sidecar-resource", Action.WARN), null,
+                SidecarDefaults.GUIDELINE, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown rule action 'sidecar-resource'; the rules are [api-token, app-id, app-token, "
+                        + "enabled-value, env-secrets, injected-sidecar, log-level, service-account-token, "
+                        + "sidecar-gomemlimit, sidecar-resources, sidecar-seccomp, ssl-cert-dir, unknown-annotation]");
+    }
+
+    @Test
+    void defaultsThatWouldPutRequestAboveLimitAreRefused() {
+        assertThatThrownBy(() -> SidecarDefaults.of("500m", "300m", "250Mi", "1000Mi", 90))
+                .hasMessage("sidecar default cpu-request 500m is above the default cpu-limit 300m");
+        assertThatThrownBy(() -> SidecarDefaults.of("100m", "300m", "250Mi", "1000MB", 90))
+                .hasMessage("sidecar default memory-limit '1000MB' is not a valid Kubernetes quantity (e.g. 100m, 1000Mi)");
+    }
+}
