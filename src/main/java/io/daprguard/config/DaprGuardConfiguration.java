@@ -7,11 +7,13 @@ import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Wires the plain engine and admission classes from the bound properties. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DaprGuardProperties.class)
 public class DaprGuardConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DaprGuardConfiguration.class);

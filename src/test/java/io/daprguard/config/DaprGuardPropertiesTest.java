@@ -1,0 +1,102 @@
+package io.daprguard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.rules.Action;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+
+/** A bad setting stops start-up with a message that names it; good ones reach the policy. */
+class DaprGuardPropertiesTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(DaprGuardConfiguration.class);
+
+    @Test
+    void defaultsAreTheGuideline() {
+        runner.run(context -> {
+            Policy policy = context.getBean(Policy.class);
+            assertThat(policy.mode()).isEqualTo(Mode.ENFORCE);
+            assertThat(policy.defaults().cpuRequest().text()).isEqualTo("100m");
+            assertThat(policy.defaults().memoryLimit().text()).isEqualTo("1000Mi");
+            assertThat(policy.defaults().gomemlimitPercent()).isEqualTo(90);
+            assertThat(policy.action("sidecar-resources")).isEqualTo(Action.DENY);
+            assertThat(policy.action("api-token")).isEqualTo(Action.WARN);
+            assertThat(policy.skippable()).containsExactlyInAnyOrder("enabled-value", "unknown-annotation",
+                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir", "log-level");
+            assertThat(policy.mutateTemplates()).isFalse();
+        });
+    }
+
+    @Test
+    void overridesReachThePolicy() {
+        runner.withPropertyValues("dapr-guard.mode=audit", "dapr-guard.rules.log-level=deny",
+                        "dapr-guard.rules.api-token=false", "dapr-guard.sidecar.memory-limit=2Gi",
+                        "dapr-guard.sidecar.gomemlimit-percent=80", "dapr-guard.mutate-templates=true",
+                        "dapr-guard.skippable=app-id")
+                .run(context -> {
+                    Policy policy = context.getBean(Policy.class);
+                    assertThat(policy.mode()).isEqualTo(Mode.AUDIT);
+                    assertThat(policy.action("log-level")).isEqualTo(Action.DENY);
+                    assertThat(policy.action("api-token")).as("YAML's unquoted off is false").isEqualTo(Action.OFF);
+                    assertThat(policy.defaults().memoryLimit().text()).isEqualTo("2Gi");
+                    assertThat(policy.defaults().gomemlimitPercent()).isEqualTo(80);
+                    assertThat(policy.mutateTemplates()).isTrue();
+                    assertThat(policy.skippable()).containsExactly("app-id");
+                });
+    }
+
+    @Test
+    void unknownRuleIdFailsStartup() {
+        assertStartupFails("dapr-guard.rules.sidecar-resource=warn", "unknown rule action 'sidecar-resource'; the rules are [");
+    }
+
+    @Test
+    void unknownActionFailsStartup() {
+        assertStartupFails("dapr-guard.rules.log-level=maybe", "unknown rule action 'maybe'; use deny, warn or off");
+    }
+
+    @Test
+    void conflictingDefaultsFailStartup() {
+        assertStartupFails("dapr-guard.sidecar.cpu-request=500m",
+                "sidecar default cpu-request 500m is above the default cpu-limit 300m");
+    }
+
+    @Test
+    void invalidQuantityFailsStartup() {
+        assertStartupFails("dapr-guard.sidecar.memory-limit=1000MB",
+                "sidecar default memory-limit '1000MB' is not a valid Kubernetes quantity");
+    }
+
+    @Test
+    void percentOutOfRangeFailsStartup() {
+        assertStartupFails("dapr-guard.sidecar.gomemlimit-percent=150", "gomemlimit-percent must be between 1 and 100");
+    }
+
+    @Test
+    void unknownModeFailsStartup() {
+        assertStartupFails("dapr-guard.mode=strict", "strict");
+    }
+
+    @Test
+    void unknownSkippableRuleFailsStartup() {
+        assertStartupFails("dapr-guard.skippable=apitoken", "unknown skippable rule 'apitoken'");
+    }
+
+    private void assertStartupFails(String property, String message) {
+        runner.withPropertyValues(property).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+            }
+            assertThat(messages.toString()).contains(message);
+        });
+    }
+}
