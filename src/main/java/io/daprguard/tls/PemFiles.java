@@ -1,0 +1,220 @@
+package io.daprguard.tls;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes PEM certificate and key files. Plain Bouncy Castle and NIO, no Spring.
+ *
+ * <p>Writes are atomic: content goes to a temporary file in the target's directory, is forced to
+ * disk, and is then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so a crash
+ * leaves either the old file or the complete new one, never half a key. On POSIX file systems
+ * private keys are created {@code rw-------} (and certificates {@code rw-r--r--}) from the start,
+ * not restricted after the fact; other file systems keep their default permissions.
+ */
+public final class PemFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(PemFiles.class);
+
+    private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+    private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
+
+    private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private PemFiles() {
+    }
+
+    /**
+     * Creates a directory (and missing parents) {@code rwx------} where POSIX permissions are
+     * supported; an existing directory is left as it is.
+     *
+     * @param directory the directory
+     * @throws IOException if it cannot be created
+     */
+    public static void createDirectories(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        if (Files.exists(directory)) {
+            throw new IOException(directory + " exists but is not a directory");
+        }
+        if (supportsPosix(directory)) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+        }
+        else {
+            Files.createDirectories(directory);
+        }
+    }
+
+    /**
+     * Atomically writes certificates as consecutive {@code CERTIFICATE} PEM blocks.
+     *
+     * @param target the file to create or replace
+     * @param certificates the certificates, leaf first for a chain
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeCertificates(Path target, List<X509Certificate> certificates) throws IOException {
+        StringWriter pem = new StringWriter();
+        try (PemWriter writer = new PemWriter(pem)) {
+            for (X509Certificate certificate : certificates) {
+                writer.writeObject(new PemObject("CERTIFICATE", certificate.getEncoded()));
+            }
+        }
+        catch (CertificateEncodingException ex) {
+            throw new IOException("Cannot encode certificate for " + target + ": " + ex.getMessage(), ex);
+        }
+        writeAtomically(target, pem.toString().getBytes(StandardCharsets.US_ASCII), PUBLIC_FILE);
+    }
+
+    /**
+     * Atomically writes an unencrypted PKCS#8 {@code PRIVATE KEY} PEM file that only its owner can
+     * read (on POSIX file systems).
+     *
+     * @param target the file to create or replace
+     * @param privateKey the key
+     * @throws IOException if the file cannot be written
+     */
+    public static void writePrivateKey(Path target, PrivateKey privateKey) throws IOException {
+        StringWriter pem = new StringWriter();
+        try (PemWriter writer = new PemWriter(pem)) {
+            writer.writeObject(new JcaPKCS8Generator(privateKey, null));
+        }
+        if (!supportsPosix(target)) {
+            log.warn("File system of {} has no POSIX permissions; the private key's access is governed by the"
+                    + " directory's defaults", target);
+        }
+        writeAtomically(target, pem.toString().getBytes(StandardCharsets.US_ASCII), PRIVATE_FILE);
+    }
+
+    /**
+     * Reads every {@code CERTIFICATE} block of a PEM file, in file order.
+     *
+     * @param file the PEM file
+     * @return at least one certificate
+     * @throws IOException if the file cannot be read, or holds no (valid) certificate
+     */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof X509CertificateHolder holder) {
+                    certificates.add(converter.getCertificate(holder));
+                }
+            }
+        }
+        catch (IOException | CertificateException | RuntimeException ex) {
+            throw new IOException("Cannot read certificates from " + file + ": " + describe(ex), ex);
+        }
+        if (certificates.isEmpty()) {
+            throw new IOException(file + " contains no PEM CERTIFICATE block");
+        }
+        return List.copyOf(certificates);
+    }
+
+    /**
+     * Reads the first private key of a PEM file: unencrypted PKCS#8 ({@code PRIVATE KEY}), or the
+     * traditional OpenSSL {@code EC PRIVATE KEY} / {@code RSA PRIVATE KEY} forms.
+     *
+     * @param file the PEM file
+     * @return the key
+     * @throws IOException if the file cannot be read, holds no key, or holds an encrypted one
+     */
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+                if (object instanceof PEMKeyPair keyPair) {
+                    return converter.getPrivateKey(keyPair.getPrivateKeyInfo());
+                }
+                if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
+                    throw new IOException("the key is encrypted; provide it unencrypted (PKCS#8 PEM)");
+                }
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            throw new IOException("Cannot read a private key from " + file + ": " + describe(ex), ex);
+        }
+        throw new IOException(file + " contains no PEM private key");
+    }
+
+    /**
+     * Writes {@code content} to a temporary file next to {@code target}, created with
+     * {@code permissions} where POSIX is supported, forces it to disk, and renames it over
+     * {@code target} atomically. The temporary file is removed if anything fails.
+     */
+    static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+        Path directory = target.toAbsolutePath().getParent();
+        FileAttribute<?>[] attributes = supportsPosix(directory)
+                ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissions) }
+                : new FileAttribute<?>[0];
+        Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp", attributes);
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (IOException | RuntimeException ex) {
+            try {
+                Files.deleteIfExists(temporary);
+            }
+            catch (IOException cleanup) {
+                ex.addSuppressed(cleanup);
+            }
+            throw ex;
+        }
+    }
+
+    private static String describe(Exception ex) {
+        if (ex instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+    }
+
+    private static boolean supportsPosix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

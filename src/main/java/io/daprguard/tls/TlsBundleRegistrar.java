@@ -1,0 +1,64 @@
+package io.daprguard.tls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
+import org.springframework.boot.ssl.SslBundleRegistry;
+
+/**
+ * Registers the server's SSL bundle, {@value #BUNDLE_NAME}, which {@code server.ssl.bundle} refers
+ * to. Before loading the files it lets the {@link CertificateProvisioner} create or check them, and
+ * it logs where the CA certificate is and its {@code caBundle} form.
+ *
+ * <p>Spring Boot calls {@link #registerBundles(SslBundleRegistry)} once, when the SSL bundle
+ * registry is created, i.e. before the web server starts; any failure there stops start-up.
+ */
+public final class TlsBundleRegistrar implements SslBundleRegistrar {
+
+    /** Name of the SSL bundle, as used by {@code server.ssl.bundle}. */
+    public static final String BUNDLE_NAME = "dapr-guard";
+
+    private static final Logger log = LoggerFactory.getLogger(TlsBundleRegistrar.class);
+
+    private final CertificateProvisioner provisioner;
+
+    private final PemSslBundleLoader loader;
+
+    /**
+     * @param provisioner creates or checks the files
+     * @param loader builds the bundle from the files
+     */
+    public TlsBundleRegistrar(CertificateProvisioner provisioner, PemSslBundleLoader loader) {
+        this.provisioner = Objects.requireNonNull(provisioner, "provisioner");
+        this.loader = Objects.requireNonNull(loader, "loader");
+    }
+
+    @Override
+    public void registerBundles(SslBundleRegistry registry) {
+        provisioner.ensureCertificates();
+        CertificateFiles files = provisioner.files();
+        logCaBundle(files);
+        registry.registerBundle(BUNDLE_NAME, loader.load(files));
+        log.info("Registered SSL bundle '{}' from {} and {} ({} only)", BUNDLE_NAME, files.servingCertificate(),
+                files.servingKey(), String.join(", ", PemSslBundleLoader.ENABLED_PROTOCOLS));
+    }
+
+    private static void logCaBundle(CertificateFiles files) {
+        byte[] caPem;
+        try {
+            caPem = Files.readAllBytes(files.caCertificate());
+        }
+        catch (IOException ex) {
+            throw new TlsCertificateException("Cannot read " + files.caCertificate() + ": " + ex.getMessage(), ex);
+        }
+        log.info("TLS CA certificate: {}", files.caCertificate());
+        log.info("TLS caBundle (base64 of {}, for the webhook configuration's caBundle): {}",
+                CertificateFiles.CA_CERTIFICATE, Base64.getEncoder().encodeToString(caPem));
+    }
+}

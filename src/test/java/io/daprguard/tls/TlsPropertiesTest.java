@@ -1,0 +1,75 @@
+package io.daprguard.tls;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TlsPropertiesTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withUserConfiguration(PropertiesConfiguration.class);
+
+    @Test
+    void defaults() {
+        runner.run((context) -> {
+            TlsProperties properties = context.getBean(TlsProperties.class);
+            assertThat(properties.dir()).isEqualTo(Path.of("certs"));
+            assertThat(properties.generate()).isTrue();
+            assertThat(properties.dnsNames()).isEmpty();
+            assertThat(properties.caValidity()).isEqualTo(Duration.ofDays(3650));
+            assertThat(properties.servingValidity()).isEqualTo(Duration.ofDays(365));
+        });
+    }
+
+    @Test
+    void bindsKebabCaseProperties() {
+        runner.withPropertyValues("dapr-guard.tls.dir=/var/run/dapr-guard/tls", "dapr-guard.tls.generate=false",
+                "dapr-guard.tls.dns-names=dapr-guard.dapr-guard.svc,dapr-guard.dapr-guard.svc.cluster.local",
+                "dapr-guard.tls.ca-validity=730d", "dapr-guard.tls.serving-validity=90d")
+            .run((context) -> {
+                TlsProperties properties = context.getBean(TlsProperties.class);
+                assertThat(properties.dir()).isEqualTo(Path.of("/var/run/dapr-guard/tls"));
+                assertThat(properties.generate()).isFalse();
+                assertThat(properties.dnsNames()).containsExactly("dapr-guard.dapr-guard.svc",
+                        "dapr-guard.dapr-guard.svc.cluster.local");
+                assertThat(properties.caValidity()).isEqualTo(Duration.ofDays(730));
+                assertThat(properties.servingValidity()).isEqualTo(Duration.ofDays(90));
+            });
+    }
+
+    @Test
+    void rejectsAnInvalidDnsName() {
+        runner.withPropertyValues("dapr-guard.tls.dns-names=dapr-guard.svc,not a host")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("dnsNames[1]")
+                .hasMessageContaining("must be a DNS name"));
+    }
+
+    @Test
+    void rejectsACaThatWouldExpireBeforeItsServingCertificates() {
+        runner.withPropertyValues("dapr-guard.tls.ca-validity=30d", "dapr-guard.tls.serving-validity=365d")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("dapr-guard.tls.ca-validity must be at least dapr-guard.tls.serving-validity"));
+    }
+
+    @Test
+    void rejectsATooShortServingValidity() {
+        runner.withPropertyValues("dapr-guard.tls.serving-validity=10m")
+            .run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("servingValidity"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(TlsProperties.class)
+    static class PropertiesConfiguration {
+
+    }
+}
