@@ -57,9 +57,14 @@ public class AdmissionController {
                 result = AdmissionHandler.Result.text(e.status(), e.reason());
             }
         }
-        return ResponseEntity.status(result.status())
-                .header(HttpHeaders.CONTENT_TYPE, result.contentType())
-                .body(result.body());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(result.status())
+                .header(HttpHeaders.CONTENT_TYPE, result.contentType());
+        if (result.status() == 413 && "HTTP/1.1".equals(request.getProtocol())) {
+            // The rest of the body was never read: end the connection so the client sees the answer at once
+            // (HTTP/2 resets the stream instead, and forbids this header).
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
+        return response.body(result.body());
     }
 
     private static boolean isJson(String contentType) {
@@ -83,6 +88,7 @@ public class AdmissionController {
                 if (length == buffer.length) {
                     if (length >= maxRequestBytes) {
                         if (in.read() != -1) {
+                            drain(in);
                             throw tooLarge();
                         }
                         break;
@@ -100,6 +106,20 @@ public class AdmissionController {
             throw tooLarge();
         }
         return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+    }
+
+    /**
+     * Reads and drops what is left of an over-long body, up to as much again as the limit, so that the 413 reaches
+     * the client over HTTP/2 as well (as Tomcat's maxSwallowSize does for HTTP/1.1). Past that the connection is
+     * given up rather than read forever.
+     */
+    private void drain(InputStream in) throws IOException {
+        byte[] sink = new byte[8192];
+        long left = maxRequestBytes;
+        int read;
+        while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+            left -= read;
+        }
     }
 
     private BadReviewException tooLarge() {

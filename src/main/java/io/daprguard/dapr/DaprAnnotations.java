@@ -125,7 +125,7 @@ public final class DaprAnnotations {
      * Every annotation key the Dapr sidecar injector reads. Sources, newest stored versions found:
      * <ul>
      *   <li>dapr/dapr {@code pkg/injector/annotations/annotations.go} at commit
-     *       5af7cd9084cba245b87f048dcb0653f780282971 (the {@code Key*} constants, 1.15/1.16 line: 62 keys, from
+     *       5af7cd9084cba245b87f048dcb0653f780282971 (the {@code Key*} constants, 1.15/1.16 line: 59 keys, from
      *       {@code dapr.io/enabled} to {@code dapr.io/sentry-request-jwt-audiences});</li>
      *   <li>dapr/dapr {@code pkg/injector/patcher/sidecar.go} at commit 032a29eeb94e1483626f87a25f8a520d7419929e
      *       (the {@code annotation:"..."} struct tags the injector actually reads), which adds

@@ -42,8 +42,8 @@ public final class GoMemLimit {
 
     private static final long MIB = 1024L * 1024L;
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
-    /** The largest whole number of MiB whose byte count Go still accepts. */
-    private static final long MAX_MIB = Long.MAX_VALUE / MIB;
+    /** The largest whole number of MiB whose byte count Go still accepts (8796093022207, just under 8 EiB). */
+    public static final long MAX_MIB = Long.MAX_VALUE / MIB;
 
     // Patterns for hint(); validation itself does not use regular expressions.
     private static final Pattern BINARY_WITHOUT_B = Pattern.compile("([0-9]+)([kmgtpe])i", Pattern.CASE_INSENSITIVE);
@@ -153,11 +153,12 @@ public final class GoMemLimit {
         Matcher m = BINARY_WITHOUT_B.matcher(v);
         if (m.matches()) {
             String unit = m.group(2).toUpperCase(Locale.ROOT);
-            if (unit.equals("P") || unit.equals("E")) {
-                return "Go supports only KiB, MiB, GiB and TiB: "
-                        + suggestion(v, new BigDecimal(m.group(1)), unit, true);
+            String fixed = m.group(1) + unit + "iB";
+            if (isValid(fixed)) {
+                return "use " + fixed + " (Go needs the B: KiB, MiB, GiB, TiB)";
             }
-            return "use " + m.group(1) + unit + "iB (Go needs the B: KiB, MiB, GiB, TiB)";
+            String prefix = unit.equals("P") || unit.equals("E") ? "Go supports only KiB, MiB, GiB and TiB: " : "";
+            return prefix + suggestion(v, new BigDecimal(m.group(1)), unit, true);
         }
         m = DECIMAL_UNIT.matcher(v);
         if (m.matches()) {

@@ -3,7 +3,6 @@ package io.daprguard.dapr;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -59,8 +58,10 @@ import java.util.Optional;
  *       Go's scale negation) Go's parser rescales the number to nano precision with a multi-gigabit big-integer
  *       multiplication. A binary-SI value is never rejected for its size: Go caps it, and so does this class.</li>
  * </ul>
- * A tiny value is never rejected: {@code 1e-999999999} is 1n here. (Go computes the same value, but this
- * spelling makes it divide by 10<sup>999999990</sup> first, which is slow enough to matter.)
+ * A tiny value is not rejected: {@code 1e-999999999} is 1n here. (Go computes the same value, but this spelling
+ * makes it divide by 10<sup>999999990</sup> first, which is slow enough to matter.) The one exception is an
+ * exponent of -2<sup>31</sup> (or one that Go's 32-bit scale arithmetic wraps around), which Go turns into a huge
+ * number: rejected, as above.
  *
  * <h2>Identity</h2>
  * Instances are immutable. {@link #equals(Object)} compares the original text and the value, so {@code 1k} and
@@ -276,6 +277,12 @@ public final class Quantity implements Comparable<Quantity> {
             }
         }
 
+        // Go's slow path re-reads the number with inf.Dec.SetString, which needs at least one digit: a number part
+        // without digits ("Ei", "-.Pi", "e-10") is an error there, while the fast path reads it as 0 ("Mi", "n").
+        if (suffixStart == (negative || first == '+' ? 1 : 0) + (hasDot(str, numEnd, end) ? 1 : 0)
+                && goTakesSlowPath(base, exponent, Math.max(1, numEnd - numStart), denomEnd - denomStart)) {
+            return null; // ErrNumeric
+        }
         BigInteger unscaled = digits(str, numStart, numEnd, denomStart, denomEnd);
         if (unscaled.signum() == 0) {
             return new Quantity(str, BigDecimal.ZERO, format);
@@ -311,6 +318,36 @@ public final class Quantity implements Comparable<Quantity> {
             }
         }
         return new Quantity(str, normalize(amount), format);
+    }
+
+    private static boolean hasDot(String str, int numEnd, int end) {
+        return numEnd < end && str.charAt(numEnd) == '.';
+    }
+
+    /**
+     * Whether Go's {@code ParseQuantity} leaves its int64 fast path for the inf.Dec one, for a number of
+     * {@code numLen} significant integer digits (at least 1: Go substitutes "0") and {@code denomLen} decimals.
+     * Only used for a number part without digits, where the value is zero and so no int64 overflow can occur.
+     */
+    private static boolean goTakesSlowPath(int base, int exponent, int numLen, int denomLen) {
+        int precision;
+        int scale;
+        if (base == 10) {
+            scale = exponent;
+            precision = 18 - (numLen + denomLen);
+        } else {
+            scale = 0;
+            if (denomLen == 0) {
+                precision = 15 - numLen - (int) ((float) exponent * 3 / 10) - 1;
+            } else {
+                precision = -1;
+            }
+        }
+        if (precision < 0) {
+            return true;
+        }
+        scale -= denomLen;
+        return scale < -9;
     }
 
     /** The digits of the number part as an integer (the decimal point removed). */
