@@ -4,6 +4,7 @@ import io.daprguard.rules.Action;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.Rules;
 import io.daprguard.rules.SidecarDefaults;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
  * The whole policy as plain values: checked once when built, so a request never meets a bad setting.
  *
  * @param mode the global mode ({@code /audit/...} paths always run in audit)
- * @param actions the action of every rule id
+ * @param actions the action of every rule id, in the order the rules run
  * @param skippable rule ids that {@code daprguard.io/skip} may turn off for one object
  * @param defaults the sidecar values mutation adds
  * @param mutateTemplates whether workload pod templates are patched too (off: GitOps tools would see drift)
@@ -24,7 +25,7 @@ public record Policy(
         boolean mutateTemplates) {
 
     public Policy {
-        actions = Map.copyOf(actions);
+        actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         skippable = Set.copyOf(skippable);
         for (Rule rule : Rules.all()) {
             if (!actions.containsKey(rule.id())) {

@@ -4,23 +4,12 @@ import io.daprguard.dapr.DaprAnnotations;
 import java.util.List;
 
 /** {@code api-token}: the Dapr API requires a token ({@code dapr.io/api-token-secret}), as the guideline asks. */
-public final class ApiTokenRule implements Rule {
+public final class ApiTokenRule extends BaseRule {
 
     public static final String ID = "api-token";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/api-token-secret is set (app-to-Dapr API authentication)";
+    public ApiTokenRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

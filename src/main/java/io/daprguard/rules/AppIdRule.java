@@ -9,25 +9,14 @@ import java.util.regex.Pattern;
  * Service) is a DNS-1123 label, so at most 58 characters of lower-case letters, digits and '-'. Dapr's fallback to
  * the pod name does not work for controller-made pods, which have no name at admission.
  */
-public final class AppIdRule implements Rule {
+public final class AppIdRule extends BaseRule {
 
     public static final String ID = "app-id";
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_LENGTH = 63 - "-dapr".length();
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.DENY;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/app-id is set; with -dapr appended it is a DNS-1123 label (at most 58 characters)";
+    public AppIdRule() {
+        super(ID, Action.DENY);
     }
 
     @Override

@@ -4,23 +4,12 @@ import io.daprguard.dapr.DaprAnnotations;
 import java.util.List;
 
 /** {@code app-token}: Dapr authenticates to the app ({@code dapr.io/app-token-secret}), as the guideline asks. */
-public final class AppTokenRule implements Rule {
+public final class AppTokenRule extends BaseRule {
 
     public static final String ID = "app-token";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/app-token-secret is set (Dapr-to-app authentication)";
+    public AppTokenRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

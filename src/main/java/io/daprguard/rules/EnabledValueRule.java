@@ -7,23 +7,12 @@ import java.util.List;
  * {@code enabled-value}: {@code dapr.io/enabled} is {@code "true"}. Dapr before 1.18 also took y, yes, t, on and
  * 1; Dapr 1.18 injects no sidecar for them, silently.
  */
-public final class EnabledValueRule implements Rule {
+public final class EnabledValueRule extends BaseRule {
 
     public static final String ID = "enabled-value";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/enabled is \"true\", not yes/1/on (Dapr 1.18 only injects on \"true\")";
+    public EnabledValueRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

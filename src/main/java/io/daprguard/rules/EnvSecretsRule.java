@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * anyone who can read the pod and belong in {@code dapr.io/env-from-secret}. Only names are ever reported, never
  * values.
  */
-public final class EnvSecretsRule implements Rule {
+public final class EnvSecretsRule extends BaseRule {
 
     public static final String ID = "env-secrets";
 
@@ -26,19 +26,8 @@ public final class EnvSecretsRule implements Rule {
     /** Substrings that mark a secret even inside a longer word (DBPASSWORD, GITHUBTOKEN). */
     private static final Pattern SECRET_INFIX = Pattern.compile("PASSWORD|SECRET|TOKEN|APIKEY|CREDENTIAL|PRIVATEKEY");
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/env sets nothing named like a secret (PASSWORD, TOKEN, KEY...): use dapr.io/env-from-secret";
+    public EnvSecretsRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

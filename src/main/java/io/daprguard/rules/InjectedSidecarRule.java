@@ -15,28 +15,12 @@ import java.util.Optional;
  * resources, GOMEMLIMIT and seccomp profile, because annotations no longer change it. The apiserver's ordering of
  * mutating webhooks is not a promise, so mutation fills the container in and validation checks the final pod.
  */
-public final class InjectedSidecarRule implements Rule {
+public final class InjectedSidecarRule extends BaseRule {
 
     public static final String ID = "injected-sidecar";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.DENY;
-    }
-
-    @Override
-    public String summary() {
-        return "an already injected daprd container has resources, a valid GOMEMLIMIT and seccomp RuntimeDefault";
-    }
-
-    @Override
-    public boolean mutates() {
-        return true;
+    public InjectedSidecarRule() {
+        super(ID, Action.DENY, true);
     }
 
     @Override

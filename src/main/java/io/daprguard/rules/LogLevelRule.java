@@ -4,23 +4,12 @@ import io.daprguard.dapr.DaprAnnotations;
 import java.util.List;
 
 /** {@code log-level}: {@code dapr.io/log-level} is one of debug, info, warn, error, fatal. */
-public final class LogLevelRule implements Rule {
+public final class LogLevelRule extends BaseRule {
 
     public static final String ID = "log-level";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/log-level is one of debug, info, warn, error, fatal";
+    public LogLevelRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

@@ -17,9 +17,6 @@ public interface Rule {
     /** The action the rule has unless configuration says otherwise. */
     Action defaultAction();
 
-    /** One line for the README's rules table and for {@code --help}-style listings. */
-    String summary();
-
     /** Whether {@link #mutate} can add anything. */
     default boolean mutates() {
         return false;

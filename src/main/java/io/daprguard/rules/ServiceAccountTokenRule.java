@@ -6,23 +6,12 @@ import java.util.List;
  * {@code service-account-token}: {@code automountServiceAccountToken: false} unless the app calls the Kubernetes
  * API (daprd gets its own projected token and does not need it).
  */
-public final class ServiceAccountTokenRule implements Rule {
+public final class ServiceAccountTokenRule extends BaseRule {
 
     public static final String ID = "service-account-token";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "spec.automountServiceAccountToken is false unless the app calls the Kubernetes API";
+    public ServiceAccountTokenRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

@@ -15,29 +15,13 @@ import java.util.OptionalLong;
  * Kubernetes syntax ({@code 900Mi}) is a fatal error at daprd start-up. Mutation appends
  * {@code GOMEMLIMIT=<percent of the limit>MiB}, keeping every other variable exactly as written.
  */
-public final class SidecarGomemlimitRule implements Rule {
+public final class SidecarGomemlimitRule extends BaseRule {
 
     public static final String ID = "sidecar-gomemlimit";
     static final String GOMEMLIMIT = "GOMEMLIMIT";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.DENY;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/env sets GOMEMLIMIT in Go syntax (900MiB, not 900Mi), not 0, at most the memory limit";
-    }
-
-    @Override
-    public boolean mutates() {
-        return true;
+    public SidecarGomemlimitRule() {
+        super(ID, Action.DENY, true);
     }
 
     @Override

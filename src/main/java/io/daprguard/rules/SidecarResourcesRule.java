@@ -10,28 +10,12 @@ import java.util.Optional;
  * quantities, positive, and request &lt;= limit. Dapr has no defaults for them, and if any one is invalid the
  * injector drops all four, so daprd runs with no resources at all. Mutation adds the missing ones.
  */
-public final class SidecarResourcesRule implements Rule {
+public final class SidecarResourcesRule extends BaseRule {
 
     public static final String ID = "sidecar-resources";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.DENY;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/sidecar-{cpu,memory}-{request,limit} are set, valid quantities, positive, request <= limit";
-    }
-
-    @Override
-    public boolean mutates() {
-        return true;
+    public SidecarResourcesRule() {
+        super(ID, Action.DENY, true);
     }
 
     @Override

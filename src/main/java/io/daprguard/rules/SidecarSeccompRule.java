@@ -9,29 +9,13 @@ import java.util.List;
  * set {@code localhostProfile}), {@code Unconfined} breaks the Restricted profile, any other spelling is rejected
  * by Kubernetes. Mutation adds {@code RuntimeDefault} when the annotation is absent.
  */
-public final class SidecarSeccompRule implements Rule {
+public final class SidecarSeccompRule extends BaseRule {
 
     public static final String ID = "sidecar-seccomp";
     static final String RUNTIME_DEFAULT = "RuntimeDefault";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.DENY;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/sidecar-seccomp-profile-type is RuntimeDefault (or the pod's seccomp profile is)";
-    }
-
-    @Override
-    public boolean mutates() {
-        return true;
+    public SidecarSeccompRule() {
+        super(ID, Action.DENY, true);
     }
 
     @Override

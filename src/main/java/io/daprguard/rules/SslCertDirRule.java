@@ -8,23 +8,12 @@ import java.util.List;
  * {@code ssl-cert-dir}: {@code SSL_CERT_DIR} in {@code dapr.io/env} makes the Dapr injector turn off daprd's
  * runAsNonRoot and readOnlyRootFilesystem.
  */
-public final class SslCertDirRule implements Rule {
+public final class SslCertDirRule extends BaseRule {
 
     public static final String ID = "ssl-cert-dir";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "dapr.io/env has no SSL_CERT_DIR (it turns off daprd's non-root and read-only root filesystem)";
+    public SslCertDirRule() {
+        super(ID, Action.WARN);
     }
 
     @Override

@@ -6,23 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code unknown-annotation}: every {@code dapr.io/} annotation is one Dapr knows; a typo is silently ignored. */
-public final class UnknownAnnotationRule implements Rule {
+public final class UnknownAnnotationRule extends BaseRule {
 
     public static final String ID = "unknown-annotation";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Action defaultAction() {
-        return Action.WARN;
-    }
-
-    @Override
-    public String summary() {
-        return "every dapr.io/ annotation is one Dapr knows (the nearest known key is suggested)";
+    public UnknownAnnotationRule() {
+        super(ID, Action.WARN);
     }
 
     @Override
