@@ -96,13 +96,14 @@ public final class PolicyEngine implements Reviewer {
             List<String> warnings, List<RuleOutcome> outcomes) {
         ObjectNode copy = object.deepCopy();
         Map<String, List<String>> changes = applyMutations(copy, target, active, context);
-        boolean patch = mode == Mode.ENFORCE && (target.pod() || policy.mutateTemplates());
+        boolean patchable = target.pod() || policy.mutateTemplates();
+        boolean patch = mode == Mode.ENFORCE && patchable;
         for (Rule rule : active) {
             if (!rule.mutates()) {
                 continue;
             }
             List<String> made = changes.getOrDefault(rule.id(), List.of());
-            boolean reported = !made.isEmpty() && (patch || mode == Mode.AUDIT);
+            boolean reported = !made.isEmpty() && patchable;
             outcomes.add(new RuleOutcome(rule.id(), reported ? RuleOutcome.Kind.MUTATED : RuleOutcome.Kind.PASS,
                     reported ? made : List.of()));
             if (reported && mode == Mode.AUDIT) {
