@@ -2,11 +2,14 @@ package io.daprguard.admission;
 
 import io.daprguard.policy.Webhook;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,55 +19,75 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class AdmissionController {
 
+    private static final Logger log = LoggerFactory.getLogger(AdmissionController.class);
+
     private final AdmissionHandler handler;
     private final long maxRequestBytes;
+    private final List<ReviewListener> listeners;
 
-    public AdmissionController(AdmissionHandler handler, AdmissionSettings settings) {
+    public AdmissionController(AdmissionHandler handler, AdmissionSettings settings, List<ReviewListener> listeners) {
         this.handler = handler;
         this.maxRequestBytes = settings.maxRequestBytes();
+        this.listeners = List.copyOf(listeners);
     }
 
     @PostMapping("/mutate")
-    public ResponseEntity<byte[]> mutate(HttpServletRequest request) throws IOException {
-        return serve(request, Webhook.MUTATE, false);
+    public void mutate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, Webhook.MUTATE, false);
     }
 
     @PostMapping("/validate")
-    public ResponseEntity<byte[]> validate(HttpServletRequest request) throws IOException {
-        return serve(request, Webhook.VALIDATE, false);
+    public void validate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, Webhook.VALIDATE, false);
     }
 
     @PostMapping("/audit/mutate")
-    public ResponseEntity<byte[]> auditMutate(HttpServletRequest request) throws IOException {
-        return serve(request, Webhook.MUTATE, true);
+    public void auditMutate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, Webhook.MUTATE, true);
     }
 
     @PostMapping("/audit/validate")
-    public ResponseEntity<byte[]> auditValidate(HttpServletRequest request) throws IOException {
-        return serve(request, Webhook.VALIDATE, true);
+    public void auditValidate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, Webhook.VALIDATE, true);
     }
 
-    private ResponseEntity<byte[]> serve(HttpServletRequest request, Webhook webhook, boolean audit)
+    private void serve(HttpServletRequest request, HttpServletResponse response, Webhook webhook, boolean audit)
             throws IOException {
         AdmissionHandler.Result result;
+        long start;
         String contentType = request.getContentType();
         if (contentType != null && !isJson(contentType)) {
-            result = AdmissionHandler.Result.text(415, "Content-Type must be application/json");
+            start = System.nanoTime();
+            result = handler.rejected(415, "Content-Type must be application/json", webhook, audit);
         } else {
+            byte[] body;
             try {
-                result = handler.handle(readBounded(request), webhook, audit);
+                body = readBounded(request);
+                start = System.nanoTime();
+                result = handler.handle(body, webhook, audit);
             } catch (BadReviewException e) {
-                result = AdmissionHandler.Result.text(e.status(), e.reason());
+                start = System.nanoTime();
+                result = handler.rejected(e.status(), e.reason(), webhook, audit);
             }
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(result.status())
-                .header(HttpHeaders.CONTENT_TYPE, result.contentType());
+        response.setStatus(result.status());
+        response.setContentType(result.contentType());
+        response.setContentLength(result.body().length);
         if (result.status() == 413 && "HTTP/1.1".equals(request.getProtocol())) {
             // The rest of the body was never read: end the connection so the client sees the answer at once
             // (HTTP/2 resets the stream instead, and forbids this header).
-            response.header(HttpHeaders.CONNECTION, "close");
+            response.setHeader(HttpHeaders.CONNECTION, "close");
         }
-        return response.body(result.body());
+        response.getOutputStream().write(result.body());
+        response.flushBuffer();
+        long nanos = System.nanoTime() - start;
+        for (ReviewListener listener : listeners) {
+            try {
+                listener.reviewed(result.outcome(), nanos);
+            } catch (RuntimeException e) {
+                log.warn("review listener {} failed: {}", listener.getClass().getSimpleName(), SafeLog.describe(e));
+            }
+        }
     }
 
     private static boolean isJson(String contentType) {

@@ -3,10 +3,17 @@ package io.daprguard.admission;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.ReviewRequest;
 import io.daprguard.policy.Reviewer;
+import io.daprguard.policy.RuleOutcome;
 import io.daprguard.policy.Verdict;
 import io.daprguard.policy.Webhook;
 import io.daprguard.rules.MalformedObjectException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,61 +21,128 @@ import org.slf4j.LoggerFactory;
  * Decodes a review, asks the engine, encodes the answer. Every path that has a request uid answers a
  * well-formed AdmissionReview carrying that uid ({@link #complete}); only bodies that are no AdmissionReview get
  * a 4xx with a one-line reason. An unexpected failure is logged once, without exception messages, and answered
- * with code 500: {@code /mutate} then allows with no patch (fail open), {@code /validate} denies unless
- * configured to fail open.
+ * with code 500; more reviews at once than configured wait a bounded time and then get code 429. In both cases
+ * {@code /mutate} allows with no patch (fail open) and {@code /validate} denies unless configured to fail open.
  */
 public final class AdmissionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
-    /** An HTTP answer: status, body and its content type. */
-    public record Result(int status, byte[] body, String contentType) {
+    /** The {@code result} of an answer that is not a decision (bad input, overload, internal error). */
+    public static final String ERROR = "error";
 
-        static Result text(int status, String line) {
-            return new Result(status, (line + "\n").getBytes(StandardCharsets.UTF_8), "text/plain;charset=UTF-8");
-        }
+    /**
+     * What happened, for metrics and the audit log.
+     *
+     * @param request the decoded request, null when the body was not an AdmissionReview
+     * @param verdict the engine's verdict, null when the engine did not decide
+     * @param result {@code allowed}, {@code patched}, {@code denied} or {@code error}
+     */
+    public record Outcome(Webhook webhook, Mode mode, ReviewRequest request, Verdict verdict, String result) {}
+
+    /** An HTTP answer: status, body and its content type, and what happened. */
+    public record Result(int status, byte[] body, String contentType, Outcome outcome) {}
+
+    /**
+     * Limits on work in progress.
+     *
+     * @param maxConcurrent reviews evaluated at once
+     * @param maxWait how long a review may wait for its turn before it is answered with code 429
+     */
+    public record Limits(int maxConcurrent, Duration maxWait) {
+
+        public static final Limits DEFAULT = new Limits(64, Duration.ofMillis(250));
     }
 
     private final Reviewer reviewer;
     private final Mode globalMode;
     private final AdmissionReviewCodec codec;
     private final boolean validateFailOpen;
+    private final Semaphore permits;
+    private final long maxWaitNanos;
+
+    public AdmissionHandler(Reviewer reviewer, Mode globalMode, AdmissionReviewCodec codec, boolean validateFailOpen) {
+        this(reviewer, globalMode, codec, validateFailOpen, Limits.DEFAULT);
+    }
 
     /**
      * @param globalMode the configured mode; {@code /audit} paths always use audit
-     * @param validateFailOpen allow (instead of deny) when {@code /validate} fails unexpectedly
+     * @param validateFailOpen allow (instead of deny) when {@code /validate} fails unexpectedly or is overloaded
      */
     public AdmissionHandler(
-            Reviewer reviewer, Mode globalMode, AdmissionReviewCodec codec, boolean validateFailOpen) {
+            Reviewer reviewer, Mode globalMode, AdmissionReviewCodec codec, boolean validateFailOpen, Limits limits) {
         this.reviewer = reviewer;
         this.globalMode = globalMode;
         this.codec = codec;
         this.validateFailOpen = validateFailOpen;
+        this.permits = new Semaphore(limits.maxConcurrent());
+        this.maxWaitNanos = limits.maxWait().toNanos();
     }
 
     /**
      * @param auditPath true on {@code /audit/...}: audit mode whatever the global mode
      */
     public Result handle(byte[] body, Webhook webhook, boolean auditPath) {
+        Mode mode = mode(auditPath);
         AdmissionReviewCodec.Decoded decoded;
         try {
             decoded = codec.decode(body);
         } catch (BadReviewException e) {
             log.debug("rejected a {} body: HTTP {}", webhook.configName(), e.status());
-            return Result.text(e.status(), e.reason());
+            return rejected(e.status(), e.reason(), webhook, auditPath);
         }
         ReviewRequest request = decoded.request();
-        Mode mode = auditPath ? Mode.AUDIT : globalMode;
-        AdmissionResponse response;
+        if (!acquire()) {
+            return answer(decoded, webhook, mode, null,
+                    failure(request, webhook, 429, "dapr-guard is overloaded (more than the configured concurrent "
+                            + "reviews)"));
+        }
         try {
-            response = respond(reviewer.review(request, webhook, mode), request, webhook);
+            Verdict verdict = reviewer.review(request, webhook, mode);
+            return answer(decoded, webhook, mode, verdict, respond(verdict, request, webhook));
         } catch (MalformedObjectException e) {
             log.debug("rejected review {}: malformed object at {}", request.uid(), e.path());
-            return Result.text(400, "request.object" + e.path().replace('/', '.') + " must be " + e.expected());
+            return text(400, "request.object" + e.path().replace('/', '.') + " must be " + e.expected(),
+                    new Outcome(webhook, mode, request, null, ERROR));
         } catch (RuntimeException | StackOverflowError e) {
-            response = failure(request, webhook, e);
+            log.error("review {} of {} {} failed in {}; answered code 500 and {}: {}", request.uid(), request.kind(),
+                    request.operation(), webhook.configName(), failsOpen(webhook) ? "allowed it" : "denied it",
+                    SafeLog.describe(e));
+            return answer(decoded, webhook, mode, null, failure(request, webhook, 500,
+                    "dapr-guard internal error (" + e.getClass().getSimpleName() + ")"));
+        } finally {
+            permits.release();
         }
-        return new Result(200, codec.encode(decoded.apiVersion(), complete(request, response)), "application/json");
+    }
+
+    /** A 4xx for a body that is no AdmissionReview (too large, wrong content type, malformed). */
+    public Result rejected(int status, String reason, Webhook webhook, boolean auditPath) {
+        return text(status, reason, new Outcome(webhook, mode(auditPath), null, null, ERROR));
+    }
+
+    private Mode mode(boolean auditPath) {
+        return auditPath ? Mode.AUDIT : globalMode;
+    }
+
+    private boolean acquire() {
+        if (permits.tryAcquire()) {
+            return true;
+        }
+        try {
+            return permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Result answer(
+            AdmissionReviewCodec.Decoded decoded, Webhook webhook, Mode mode, Verdict verdict,
+            AdmissionResponse response) {
+        ReviewRequest request = decoded.request();
+        String result = verdict == null ? ERROR : verdict.decision().name().toLowerCase(java.util.Locale.ROOT);
+        byte[] body = codec.encode(decoded.apiVersion(), complete(request, response));
+        return new Result(200, body, "application/json", new Outcome(webhook, mode, request, verdict, result));
     }
 
     private AdmissionResponse respond(Verdict verdict, ReviewRequest request, Webhook webhook) {
@@ -77,24 +151,47 @@ public final class AdmissionHandler {
             case PATCHED -> AdmissionResponses.patched(codec.write(verdict.patch()));
             case DENIED -> AdmissionResponses.denied(verdict.message());
         };
-        if (verdict.decision() == Verdict.Decision.DENIED) {
-            log.info("denied {} {} {}/{} uid={} ({}): {}", webhook.configName(), request.kind(),
-                    request.namespace(), request.name(), request.uid(), request.operation(),
-                    verdict.message().replace('\n', ' '));
-        }
-        return response.withWarnings(Warnings.fit(verdict.warnings()));
+        return response.withWarnings(Warnings.fit(verdict.warnings())).withAuditAnnotations(auditAnnotations(verdict));
     }
 
-    private AdmissionResponse failure(ReviewRequest request, Webhook webhook, Throwable error) {
-        boolean allow = webhook == Webhook.MUTATE || validateFailOpen;
-        log.error("review {} of {} {} failed in {}; answered code 500 and {}: {}", request.uid(), request.kind(),
-                request.operation(), webhook.configName(), allow ? "allowed it (fail open)" : "denied it",
-                SafeLog.describe(error));
+    /**
+     * What the cluster's audit log gets: the decision, and each rule that did not simply pass with its outcome
+     * (for example {@code sidecar-resources=violation,api-token=warning}). Never a message or a value.
+     */
+    private static Map<String, String> auditAnnotations(Verdict verdict) {
+        if (!verdict.reviewed()) {
+            return Map.of();
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("decision", verdict.decision().name().toLowerCase(java.util.Locale.ROOT));
+        StringJoiner rules = new StringJoiner(",");
+        for (RuleOutcome outcome : verdict.outcomes()) {
+            if (outcome.kind() != RuleOutcome.Kind.PASS) {
+                rules.add(outcome.rule() + "=" + outcome.kind().tag());
+            }
+        }
+        if (rules.length() > 0) {
+            annotations.put("rules", rules.toString());
+        }
+        return annotations;
+    }
+
+    private boolean failsOpen(Webhook webhook) {
+        return webhook == Webhook.MUTATE || validateFailOpen;
+    }
+
+    private AdmissionResponse failure(ReviewRequest request, Webhook webhook, int code, String what) {
+        boolean allow = failsOpen(webhook);
         String outcome = webhook == Webhook.MUTATE
                 ? "allowed without changes"
                 : allow ? "allowed (fail open)" : "denied (fail closed)";
-        return AdmissionResponses.errored(500, "dapr-guard internal error (" + error.getClass().getSimpleName()
-                + "); " + outcome + "; see the dapr-guard logs for uid " + request.uid(), allow);
+        return AdmissionResponses.errored(code, what + "; " + outcome + "; see the dapr-guard logs for uid "
+                + request.uid(), allow);
+    }
+
+    private static Result text(int status, String line, Outcome outcome) {
+        return new Result(status, (line + "\n").getBytes(StandardCharsets.UTF_8), "text/plain;charset=UTF-8",
+                outcome);
     }
 
     /** The one place the request uid is copied into the response. */

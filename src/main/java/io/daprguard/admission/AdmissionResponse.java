@@ -1,6 +1,9 @@
 package io.daprguard.admission;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code response} of an AdmissionReview, built only through {@link AdmissionResponses}; the uid is filled in
@@ -11,18 +14,27 @@ import java.util.List;
  */
 public record AdmissionResponse(
         String uid, boolean allowed, Integer code, String reason, String message, byte[] patch,
-        List<String> warnings) {
+        List<String> warnings, Map<String, String> auditAnnotations) {
 
     public AdmissionResponse {
         warnings = List.copyOf(warnings);
+        auditAnnotations = Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
     }
 
     public AdmissionResponse withWarnings(List<String> newWarnings) {
-        return new AdmissionResponse(uid, allowed, code, reason, message, patch, newWarnings);
+        return new AdmissionResponse(uid, allowed, code, reason, message, patch, newWarnings, auditAnnotations);
+    }
+
+    /**
+     * The same response with {@code auditAnnotations}, which the apiserver writes into the cluster's audit log
+     * (prefixed with the webhook's name).
+     */
+    public AdmissionResponse withAuditAnnotations(Map<String, String> annotations) {
+        return new AdmissionResponse(uid, allowed, code, reason, message, patch, warnings, annotations);
     }
 
     /** The same response for the request with this uid. */
     AdmissionResponse complete(String requestUid) {
-        return new AdmissionResponse(requestUid, allowed, code, reason, message, patch, warnings);
+        return new AdmissionResponse(requestUid, allowed, code, reason, message, patch, warnings, auditAnnotations);
     }
 }

@@ -84,6 +84,8 @@ public final class AdmissionReviewCodec {
         if (!dryRun.isMissingNode() && !dryRun.isNull() && !dryRun.isBoolean()) {
             throw BadReviewException.badRequest("request.dryRun must be a boolean");
         }
+        JsonNode userInfo = request.path("userInfo");
+        String user = userInfo.isObject() ? orEmpty(text(userInfo, "username", "request.userInfo.username")) : "";
         return new Decoded(apiVersion, new ReviewRequest(
                 uid,
                 orEmpty(text(kind, "group", "request.kind.group")),
@@ -94,7 +96,8 @@ public final class AdmissionReviewCodec {
                 orEmpty(text(request, "name", "request.name")),
                 dryRun.asBoolean(false),
                 nullable(request.path("object")),
-                nullable(request.path("oldObject"))));
+                nullable(request.path("oldObject")),
+                user));
     }
 
     /** Writes the review that answers a request of {@code apiVersion}. */
@@ -122,6 +125,10 @@ public final class AdmissionReviewCodec {
         if (!response.warnings().isEmpty()) {
             ArrayNode warnings = body.putArray("warnings");
             response.warnings().forEach(warnings::add);
+        }
+        if (!response.auditAnnotations().isEmpty()) {
+            ObjectNode annotations = body.putObject("auditAnnotations");
+            response.auditAnnotations().forEach(annotations::put);
         }
         return mapper.writeValueAsBytes(review);
     }

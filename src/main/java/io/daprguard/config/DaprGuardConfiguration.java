@@ -39,7 +39,8 @@ public class DaprGuardConfiguration {
     @Bean
     AdmissionHandler admissionHandler(
             PolicyEngine engine, Policy policy, AdmissionReviewCodec codec, DaprGuardProperties properties) {
-        return new AdmissionHandler(engine, policy.mode(), codec, properties.validateFailOpen());
+        return new AdmissionHandler(engine, policy.mode(), codec, properties.validateFailOpen(),
+                new AdmissionHandler.Limits(properties.limits().maxConcurrentReviews(), properties.limits().maxWait()));
     }
 
     @Bean

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sidecar the values mutation adds
  * @param rules per-rule actions ({@code deny}, {@code warn}, {@code off}) overriding the defaults
  * @param skippable rule ids {@code daprguard.io/skip} may skip; unset means the warn-level rules
+ * @param limits how much work may be in progress
+ * @param metrics metric options
+ * @param shutdown graceful shutdown options
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -38,7 +42,28 @@ public record DaprGuardProperties(
         @NotNull @DefaultValue("8MB") DataSize maxRequestSize,
         @NotNull @Valid @DefaultValue Sidecar sidecar,
         Map<String, String> rules,
-        Set<String> skippable) {
+        Set<String> skippable,
+        @NotNull @Valid @DefaultValue Limits limits,
+        @NotNull @Valid @DefaultValue Metrics metrics,
+        @NotNull @Valid @DefaultValue Shutdown shutdown) {
+
+    /**
+     * @param maxConcurrentReviews reviews evaluated at once; more wait for a turn
+     * @param maxWait how long a review waits for a turn before it gets a fast code-429 answer (keep it well below
+     *     the webhook's {@code timeoutSeconds})
+     */
+    public record Limits(
+            @Min(1) @Max(10_000) @DefaultValue("64") int maxConcurrentReviews,
+            @NotNull @DefaultValue("250ms") Duration maxWait) {}
+
+    /** @param namespaceLabel add a {@code namespace} label to the request series (off: bounded cardinality) */
+    public record Metrics(@DefaultValue("false") boolean namespaceLabel) {}
+
+    /**
+     * @param drainPeriod after SIGTERM, how long new connections are still served while readiness is already
+     *     false, so the Service stops routing before the server stops accepting
+     */
+    public record Shutdown(@NotNull @DefaultValue("5s") Duration drainPeriod) {}
 
     /**
      * The sidecar values mutation adds (the guideline's production values by default).
@@ -57,6 +82,14 @@ public record DaprGuardProperties(
         if (maxRequestSize != null && (maxRequestSize.toBytes() < 1024 || maxRequestSize.toBytes() > 64L << 20)) {
             throw new IllegalArgumentException(
                     "dapr-guard.max-request-size must be between 1KB and 64MB, was " + maxRequestSize);
+        }
+        if (limits != null && (limits.maxWait().isNegative() || limits.maxWait().toSeconds() > 30)) {
+            throw new IllegalArgumentException(
+                    "dapr-guard.limits.max-wait must be between 0 and 30s, was " + limits.maxWait());
+        }
+        if (shutdown != null && (shutdown.drainPeriod().isNegative() || shutdown.drainPeriod().toMinutes() > 5)) {
+            throw new IllegalArgumentException(
+                    "dapr-guard.shutdown.drain-period must be between 0 and 5m, was " + shutdown.drainPeriod());
         }
         if (mode != null && sidecar != null) {
             toPolicy(mode, mutateTemplates, sidecar, rules, skippable);

@@ -2,12 +2,18 @@ package io.daprguard.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daprguard.Reviews;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
 import io.daprguard.policy.Reviewer;
 import io.daprguard.policy.Webhook;
+import io.daprguard.policy.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,11 +34,7 @@ class AdmissionHandlerTest {
             new AdmissionHandler(new PolicyEngine(Policy.standard()), Mode.ENFORCE, codec, false);
 
     static String review(String apiVersion, String uid, String object) {
-        return """
-                {"apiVersion":"%s","kind":"AdmissionReview","request":{"uid":"%s",
-                 "kind":{"group":"","version":"v1","kind":"Pod"},"resource":{"group":"","version":"v1","resource":"pods"},
-                 "operation":"CREATE","namespace":"shop","userInfo":{"username":"system:serviceaccount:kube-system:replicaset-controller"},
-                 "object":%s,"dryRun":false}}""".formatted(apiVersion, uid, object);
+        return Reviews.podCreate(apiVersion, uid, object);
     }
 
     private AdmissionHandler.Result post(String body, Webhook webhook) {
@@ -172,6 +174,39 @@ class AdmissionHandlerTest {
                 .getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE, true);
         assertThat(text(enforce)).contains("\"allowed\":false");
         assertThat(text(audit)).contains("\"allowed\":true").contains("would deny: dapr.io/sidecar-memory-limit");
+    }
+
+    @Test
+    void overloadGetsAFastWellFormedAnswer() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Reviewer blocking = (request, webhook, mode) -> {
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Verdict.notReviewed();
+        };
+        AdmissionHandler limited = new AdmissionHandler(blocking, Mode.ENFORCE, codec, false,
+                new AdmissionHandler.Limits(1, Duration.ofMillis(10)));
+        byte[] body = review("admission.k8s.io/v1", "u-first", POD.formatted("{}")).getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<AdmissionHandler.Result> first =
+                CompletableFuture.supplyAsync(() -> limited.handle(body, Webhook.VALIDATE, false));
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        AdmissionHandler.Result mutate = limited.handle(review("admission.k8s.io/v1", "u-busy-m", POD.formatted("{}"))
+                .getBytes(StandardCharsets.UTF_8), Webhook.MUTATE, false);
+        AdmissionHandler.Result validate = limited.handle(review("admission.k8s.io/v1", "u-busy-v", POD.formatted("{}"))
+                .getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE, false);
+        release.countDown();
+        assertThat(text(mutate)).isEqualTo("""
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u-busy-m","allowed":true,\
+                "status":{"code":429,"reason":"InternalError","message":"dapr-guard is overloaded (more than the \
+                configured concurrent reviews); allowed without changes; see the dapr-guard logs for uid u-busy-m"}}}""");
+        assertThat(text(validate)).contains("\"uid\":\"u-busy-v\",\"allowed\":false,\"status\":{\"code\":429");
+        assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(first.get().outcome().result()).isEqualTo("allowed");
     }
 
     private static Reviewer throwing() {

@@ -66,7 +66,7 @@ class PolicyEngineTest {
     void subresourcesAreNotReviewed() {
         JsonNode pod = JSON.readTree(FUTURE_POD);
         ReviewRequest status = new ReviewRequest("u", "", "Pod", "CREATE", "ephemeralcontainers", "shop", "p",
-                false, pod, null);
+                false, pod, null, "");
         assertThat(engine.review(status, Webhook.MUTATE, Mode.ENFORCE).reviewed()).isFalse();
     }
 

@@ -1,0 +1,31 @@
+package io.daprguard.ops;
+
+import io.daprguard.audit.AuditLog;
+import io.daprguard.config.DaprGuardConfiguration;
+import io.daprguard.config.DaprGuardProperties;
+import io.daprguard.metrics.AdmissionMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What a platform team operates by: metrics, the audit log, the shutdown drain. */
+@Configuration(proxyBeanMethods = false)
+public class OperationsConfiguration {
+
+    @Bean
+    AdmissionMetrics admissionMetrics(MeterRegistry registry, DaprGuardProperties properties) {
+        String version = DaprGuardConfiguration.class.getPackage().getImplementationVersion();
+        return new AdmissionMetrics(registry, properties.metrics().namespaceLabel(), version == null ? "dev" : version);
+    }
+
+    @Bean
+    AuditLog auditLog() {
+        return new AuditLog(Clock.systemUTC());
+    }
+
+    @Bean
+    DrainOnShutdown drainOnShutdown(DaprGuardProperties properties) {
+        return new DrainOnShutdown(properties.shutdown().drainPeriod());
+    }
+}
