@@ -46,6 +46,8 @@ class ShutdownIT {
                 "--server.port=0", "--management.server.port=0", "--dapr-guard.tls.dir=" + certs,
                 "--dapr-guard.shutdown.drain-period=3s");
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        int managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+        assertThat(TestClients.get(managementPort, "/readyz", null).statusCode()).isEqualTo(200);
         ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
         HttpClient client = TestClients.trusting(certs);
 
@@ -74,6 +76,7 @@ class ShutdownIT {
         assertThat(duringDrain.statusCode()).isEqualTo(200);
         assertThat(duringDrain.body()).contains("\"uid\":\"during-drain\"");
         assertThat(closing).as("still draining").isNotDone();
+        assertThat(readyzAnswers200(managementPort)).as("/readyz during the drain").isFalse();
 
         bodiesMayFinish.countDown();
         for (int i = 0; i < 5; i++) {
@@ -83,6 +86,14 @@ class ShutdownIT {
         }
         closing.get(60, TimeUnit.SECONDS);
         assertThat(context.isActive()).isFalse();
+    }
+
+    private static boolean readyzAnswers200(int managementPort) {
+        try {
+            return TestClients.get(managementPort, "/readyz", null).statusCode() == 200;
+        } catch (Exception refused) {
+            return false;
+        }
     }
 
     /** The second half of a body, sent only once the test says so. */
