@@ -1,11 +1,17 @@
 package io.daprguard.tls;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -121,16 +127,30 @@ public final class PemFiles {
     }
 
     /**
-     * Reads every {@code CERTIFICATE} block of a PEM file, in file order.
+     * Reads every {@code CERTIFICATE} block of a PEM file, in file order. Symbolic links are
+     * followed.
      *
      * @param file the PEM file
      * @return at least one certificate
      * @throws IOException if the file cannot be read, or holds no (valid) certificate
      */
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        return parseCertificates(readBytes(file, "certificates"), file);
+    }
+
+    /**
+     * Parses every {@code CERTIFICATE} block of PEM content, in order. Used where the bytes were read
+     * once (for example to compare them with what is loaded) and must be parsed exactly as read.
+     *
+     * @param pem the PEM content (US-ASCII)
+     * @param origin the file the content was read from, for messages
+     * @return at least one certificate
+     * @throws IOException if the content holds no (valid) certificate
+     */
+    public static List<X509Certificate> parseCertificates(byte[] pem, Path origin) throws IOException {
         List<X509Certificate> certificates = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = asciiReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
                 if (object instanceof X509CertificateHolder holder) {
                     certificates.add(converter.getCertificate(holder));
@@ -138,25 +158,38 @@ public final class PemFiles {
             }
         }
         catch (IOException | CertificateException | RuntimeException ex) {
-            throw new IOException("Cannot read certificates from " + file + ": " + describe(ex), ex);
+            throw new IOException("Cannot read certificates from " + origin + ": " + describe(ex), ex);
         }
         if (certificates.isEmpty()) {
-            throw new IOException(file + " contains no PEM CERTIFICATE block");
+            throw new IOException(origin + " contains no PEM CERTIFICATE block");
         }
         return List.copyOf(certificates);
     }
 
     /**
      * Reads the first private key of a PEM file: unencrypted PKCS#8 ({@code PRIVATE KEY}), or the
-     * traditional OpenSSL {@code EC PRIVATE KEY} / {@code RSA PRIVATE KEY} forms.
+     * traditional OpenSSL {@code EC PRIVATE KEY} / {@code RSA PRIVATE KEY} forms. Symbolic links are
+     * followed.
      *
      * @param file the PEM file
      * @return the key
      * @throws IOException if the file cannot be read, holds no key, or holds an encrypted one
      */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
+        return parsePrivateKey(readBytes(file, "a private key"), file);
+    }
+
+    /**
+     * Parses the first private key of PEM content, in the forms {@link #readPrivateKey(Path)} accepts.
+     *
+     * @param pem the PEM content (US-ASCII)
+     * @param origin the file the content was read from, for messages
+     * @return the key
+     * @throws IOException if the content holds no key, or an encrypted one
+     */
+    public static PrivateKey parsePrivateKey(byte[] pem, Path origin) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = asciiReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
                 if (object instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
@@ -170,9 +203,34 @@ public final class PemFiles {
             }
         }
         catch (IOException | RuntimeException ex) {
-            throw new IOException("Cannot read a private key from " + file + ": " + describe(ex), ex);
+            throw new IOException("Cannot read a private key from " + origin + ": " + describe(ex), ex);
         }
-        throw new IOException(file + " contains no PEM private key");
+        throw new IOException(origin + " contains no PEM private key");
+    }
+
+    /**
+     * Reads a whole file, following symbolic links.
+     *
+     * @param file the file
+     * @param what what was to be read from it ("certificates", "a private key"), for the message
+     * @return its bytes
+     * @throws IOException if it cannot be read; the message names the file ("no such file" if absent)
+     */
+    static byte[] readBytes(Path file, String what) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        }
+        catch (IOException ex) {
+            throw new IOException("Cannot read " + what + " from " + file + ": " + describe(ex), ex);
+        }
+    }
+
+    /** A reader that fails on non-ASCII bytes, as {@link Files#newBufferedReader(Path, java.nio.charset.Charset)} does. */
+    private static Reader asciiReader(byte[] pem) {
+        CharsetDecoder decoder = StandardCharsets.US_ASCII.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(pem), decoder));
     }
 
     /**
@@ -210,6 +268,9 @@ public final class PemFiles {
     private static String describe(Exception ex) {
         if (ex instanceof NoSuchFileException) {
             return "no such file";
+        }
+        if (ex instanceof AccessDeniedException) {
+            return "permission denied";
         }
         return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
     }

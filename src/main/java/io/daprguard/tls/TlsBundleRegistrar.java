@@ -14,7 +14,8 @@ import org.springframework.boot.ssl.SslBundleRegistry;
 /**
  * Registers the server's SSL bundle, {@value #BUNDLE_NAME}, which {@code server.ssl.bundle} refers
  * to. Before loading the files it lets the {@link CertificateProvisioner} create or check them, and
- * it logs where the CA certificate is and its {@code caBundle} form.
+ * it logs where the CA certificate is and its {@code caBundle} form. The bundle is loaded by the
+ * {@link CertificateReloader}, which later replaces it when the files change.
  *
  * <p>Spring Boot calls {@link #registerBundles(SslBundleRegistry)} once, when the SSL bundle
  * registry is created, i.e. before the web server starts; any failure there stops start-up.
@@ -28,15 +29,20 @@ public final class TlsBundleRegistrar implements SslBundleRegistrar {
 
     private final CertificateProvisioner provisioner;
 
-    private final PemSslBundleLoader loader;
+    private final CertificateReloader reloader;
 
     /**
      * @param provisioner creates or checks the files
-     * @param loader builds the bundle from the files
+     * @param reloader loads the bundle from the files (and reloads it later)
+     * @throws IllegalArgumentException if the two do not work on the same directory
      */
-    public TlsBundleRegistrar(CertificateProvisioner provisioner, PemSslBundleLoader loader) {
+    public TlsBundleRegistrar(CertificateProvisioner provisioner, CertificateReloader reloader) {
         this.provisioner = Objects.requireNonNull(provisioner, "provisioner");
-        this.loader = Objects.requireNonNull(loader, "loader");
+        this.reloader = Objects.requireNonNull(reloader, "reloader");
+        if (!provisioner.files().equals(reloader.files())) {
+            throw new IllegalArgumentException("The provisioner works on " + provisioner.files().directory()
+                    + " but the reloader on " + reloader.files().directory());
+        }
     }
 
     @Override
@@ -44,7 +50,7 @@ public final class TlsBundleRegistrar implements SslBundleRegistrar {
         provisioner.ensureCertificates();
         CertificateFiles files = provisioner.files();
         logCaBundle(files);
-        registry.registerBundle(BUNDLE_NAME, loader.load(files));
+        registry.registerBundle(BUNDLE_NAME, reloader.loadInitial());
         log.info("Registered SSL bundle '{}' from {} and {} ({} only)", BUNDLE_NAME, files.servingCertificate(),
                 files.servingKey(), String.join(", ", PemSslBundleLoader.ENABLED_PROTOCOLS));
     }

@@ -19,7 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * <p>The server reads {@code ca.crt}, {@code tls.crt} and {@code tls.key} (PEM) from {@link #dir()}.
  * With {@link #generate()} on (the default, meant for local use), missing files are created at
  * start-up by a local CA whose key is kept as {@code ca.key}; in a cluster the Helm chart turns
- * generation off and mounts a Secret instead.
+ * generation off and mounts a Secret instead. The files are polled every {@link #reloadInterval()}
+ * and a changed, valid serving pair replaces the served one without a restart (see
+ * {@link CertificateReloader}).
  *
  * @param dir directory holding the PEM files; relative paths resolve against the working directory
  * @param generate whether missing, expired or mismatched files may be (re)generated at start-up
@@ -27,6 +29,12 @@ import org.springframework.validation.annotation.Validated;
  *     {@code 127.0.0.1} and {@code ::1} (for example {@code dapr-guard.dapr-guard.svc})
  * @param caValidity validity of a generated CA certificate
  * @param servingValidity validity of a generated serving certificate (never beyond the CA's own)
+ * @param reloadInterval how often {@code tls.crt}, {@code tls.key}, {@code ca.crt} and the client CA
+ *     file are read again to pick up a rotated certificate without a restart (at least 100ms)
+ * @param clientCaFile PEM file of the CA(s) whose client certificates the admission port accepts;
+ *     when set, every client must present a certificate signed by one of them (TLS client
+ *     authentication "need"), when unset (the default) clients are not authenticated. The
+ *     management port is never affected. Relative paths resolve against the working directory.
  */
 @ConfigurationProperties(prefix = "dapr-guard.tls")
 @Validated
@@ -38,7 +46,9 @@ public record TlsProperties(
                 flags = Pattern.Flag.CASE_INSENSITIVE,
                 message = "must be a DNS name such as dapr-guard.dapr-guard.svc") String> dnsNames,
         @DefaultValue("3650d") @NotNull @DurationMin(days = 1) Duration caValidity,
-        @DefaultValue("365d") @NotNull @DurationMin(hours = 1) Duration servingValidity) {
+        @DefaultValue("365d") @NotNull @DurationMin(hours = 1) Duration servingValidity,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration reloadInterval,
+        Path clientCaFile) {
 
     /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */
     static final String DNS_NAME_PATTERN =

@@ -3,6 +3,10 @@ package io.daprguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.Reviews;
+import io.daprguard.ops.ServingCertificateHealthIndicator;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.context.ApplicationContext;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,11 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The management port and the metrics, on the real server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
 class OperationsIT {
 
     @TempDir
@@ -32,6 +38,9 @@ class OperationsIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext context;
 
     @LocalManagementPort
     int managementPort;
@@ -60,6 +69,8 @@ class OperationsIT {
         }
         assertThat(TestClients.get(managementPort, "/healthz", null).body()).isEqualTo("{\"status\":\"UP\"}");
         assertThat(TestClients.get(managementPort, "/readyz", null).body()).contains("\"status\":\"UP\"");
+        assertThat(context.getBean(HealthContributorRegistry.class).getContributor("servingCertificate"))
+                .as("readiness waits for the serving certificate").isInstanceOf(ServingCertificateHealthIndicator.class);
     }
 
     @Test

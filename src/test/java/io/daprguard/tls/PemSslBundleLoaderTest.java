@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 
@@ -73,5 +74,35 @@ class PemSslBundleLoaderTest {
         assertThatExceptionOfType(TlsCertificateException.class)
             .isThrownBy(() -> new PemSslBundleLoader().load(files))
             .withMessage("Cannot read certificates from " + files.servingCertificate() + ": no such file");
+    }
+
+    @Test
+    void aClientCaFileBecomesTheTrustStore() throws Exception {
+        CertificateAndKey clientCa = new CertificateGenerator().generateCertificateAuthority(Duration.ofDays(10));
+        Path clientCaFile = dir.resolve("client-ca.crt");
+        PemFiles.writeCertificates(clientCaFile, List.of(clientCa.certificate()));
+
+        ServingBundle bundle = new PemSslBundleLoader().load(BundleContents.read(files, clientCaFile));
+
+        KeyStore trustStore = bundle.sslBundle().getStores().getTrustStore();
+        List<String> aliases = Collections.list(trustStore.aliases());
+        assertThat(aliases).hasSize(1);
+        assertThat(trustStore.isCertificateEntry(aliases.get(0))).isTrue();
+        assertThat(trustStore.getCertificate(aliases.get(0))).isEqualTo(clientCa.certificate());
+        assertThat(bundle.clientCas()).containsExactly(clientCa.certificate());
+        assertThat(bundle.certificate()).isEqualTo(TlsTestSupport.certificate(files.servingCertificate()));
+        assertThat(bundle.digest()).isEqualTo(BundleContents.read(files, clientCaFile).digest())
+            .isNotEqualTo(BundleContents.read(files, null).digest());
+    }
+
+    @Test
+    void aClientCaFileWithoutCertificatesIsRejectedWithItsName() throws Exception {
+        Path clientCaFile = dir.resolve("client-ca.crt");
+        Files.writeString(clientCaFile, "nothing here\n");
+        BundleContents contents = BundleContents.read(files, clientCaFile);
+
+        assertThatExceptionOfType(TlsCertificateException.class)
+            .isThrownBy(() -> new PemSslBundleLoader().load(contents))
+            .withMessage(clientCaFile + " contains no PEM CERTIFICATE block");
     }
 }

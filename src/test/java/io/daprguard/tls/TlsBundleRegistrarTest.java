@@ -28,7 +28,7 @@ class TlsBundleRegistrarTest {
         DefaultSslBundleRegistry registry = new DefaultSslBundleRegistry();
         TlsBundleRegistrar registrar = new TlsBundleRegistrar(
                 new CertificateProvisioner(TlsTestSupport.properties(dir, true, TlsTestSupport.CLUSTER_DNS_NAMES)),
-                new PemSslBundleLoader());
+                TlsTestSupport.reloader(dir));
 
         registrar.registerBundles(registry);
 
@@ -47,10 +47,20 @@ class TlsBundleRegistrarTest {
     void failsBeforeRegisteringWhenFilesAreMissingAndGenerationIsOff() {
         DefaultSslBundleRegistry registry = new DefaultSslBundleRegistry();
         TlsBundleRegistrar registrar = new TlsBundleRegistrar(
-                new CertificateProvisioner(TlsTestSupport.properties(dir, false, List.of())), new PemSslBundleLoader());
+                new CertificateProvisioner(TlsTestSupport.properties(dir, false, List.of())), TlsTestSupport.reloader(dir));
 
         assertThatExceptionOfType(TlsCertificateException.class).isThrownBy(() -> registrar.registerBundles(registry))
             .withMessageContaining("dapr-guard.tls.generate=true");
         assertThat(registry.getBundleNames()).isEmpty();
+    }
+
+    @Test
+    void refusesAReloaderForAnotherDirectory() {
+        CertificateProvisioner provisioner = new CertificateProvisioner(TlsTestSupport.properties(dir, true, List.of()));
+        CertificateReloader reloader = TlsTestSupport.reloader(dir.resolve("elsewhere"));
+
+        assertThatExceptionOfType(IllegalArgumentException.class)
+            .isThrownBy(() -> new TlsBundleRegistrar(provisioner, reloader))
+            .withMessageContaining(dir.resolve("elsewhere").toString());
     }
 }

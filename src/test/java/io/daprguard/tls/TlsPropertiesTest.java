@@ -25,7 +25,35 @@ class TlsPropertiesTest {
             assertThat(properties.dnsNames()).isEmpty();
             assertThat(properties.caValidity()).isEqualTo(Duration.ofDays(3650));
             assertThat(properties.servingValidity()).isEqualTo(Duration.ofDays(365));
+            assertThat(properties.reloadInterval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(properties.clientCaFile()).isNull();
         });
+    }
+
+    @Test
+    void bindsTheReloadIntervalAndClientCaFile() {
+        runner.withPropertyValues("dapr-guard.tls.reload-interval=200ms",
+                "dapr-guard.tls.client-ca-file=/var/run/dapr-guard/client-ca/ca.crt")
+            .run((context) -> {
+                TlsProperties properties = context.getBean(TlsProperties.class);
+                assertThat(properties.reloadInterval()).isEqualTo(Duration.ofMillis(200));
+                assertThat(properties.clientCaFile()).isEqualTo(Path.of("/var/run/dapr-guard/client-ca/ca.crt"));
+            });
+    }
+
+    @Test
+    void acceptsAReloadIntervalOf100Milliseconds() {
+        runner.withPropertyValues("dapr-guard.tls.reload-interval=100ms")
+            .run((context) -> assertThat(context.getBean(TlsProperties.class).reloadInterval())
+                .isEqualTo(Duration.ofMillis(100)));
+    }
+
+    @Test
+    void rejectsAReloadIntervalBelow100Milliseconds() {
+        runner.withPropertyValues("dapr-guard.tls.reload-interval=99ms")
+            .run((context) -> assertThat(context).getFailure()
+                .rootCause()
+                .hasMessageContaining("reloadInterval"));
     }
 
     @Test

@@ -73,6 +73,41 @@ class TlsStartupTest {
         assertThat(new CertificateFiles(dir).caKey()).doesNotExist();
     }
 
+    @Test
+    void certificateReloadingRunsWithTheApplicationAndStopsWithIt() throws Exception {
+        CertificateReloadPoller poller;
+        try (ConfigurableApplicationContext context = start()) {
+            poller = context.getBean(CertificateReloadPoller.class);
+            assertThat(poller.isRunning()).isTrue();
+            ServingCertificate servingCertificate = context.getBean(ServingCertificate.class);
+            assertThat(servingCertificate.loaded()).isTrue();
+            assertThat(servingCertificate.current())
+                .contains(TlsTestSupport.certificate(new CertificateFiles(dir).servingCertificate()));
+        }
+        assertThat(poller.isRunning()).isFalse();
+    }
+
+    @Test
+    void failsToStartWhenTheClientCaFileIsMissing() {
+        Path clientCaFile = dir.resolve("no-such-client-ca.crt");
+
+        assertThatException().isThrownBy(() -> start("--dapr-guard.tls.client-ca-file=" + clientCaFile).close())
+            .satisfies((failure) -> assertThat(tlsCertificateException(failure))
+                .hasMessage("Cannot read certificates from " + clientCaFile + ": no such file. dapr-guard.tls"
+                        + ".client-ca-file must name a PEM file with the CA certificate(s) that issue the clients'"
+                        + " certificates"));
+        assertThat(new CertificateFiles(dir).servingCertificate()).as("the serving pair is provisioned before the client CA file is read").exists();
+    }
+
+    private static TlsCertificateException tlsCertificateException(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TlsCertificateException tls) {
+                return tls;
+            }
+        }
+        throw new AssertionError("No TlsCertificateException in the causes of " + failure, failure);
+    }
+
     /** Command-line arguments, so they win over application.yaml (unlike default properties). */
     private ConfigurableApplicationContext start(String... extraArguments) {
         String[] arguments = new String[extraArguments.length + 2];
