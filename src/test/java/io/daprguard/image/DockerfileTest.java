@@ -1,0 +1,103 @@
+package io.daprguard.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The image's invariants, checked on the Dockerfile itself (no Docker engine runs here): pinned base images, a
+ * numeric non-root user, an exec-form entrypoint, the extracted layered jar, labels, and a tight build context.
+ */
+class DockerfileTest {
+
+    private static List<String> instructions;
+
+    @BeforeAll
+    static void read() throws IOException {
+        instructions = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("Dockerfile"))) {
+            String trimmed = line.strip();
+            if (current.isEmpty() && (trimmed.isEmpty() || trimmed.startsWith("#"))) {
+                continue;
+            }
+            if (trimmed.endsWith("\\")) {
+                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+            } else {
+                current.append(trimmed);
+                instructions.add(current.toString());
+                current.setLength(0);
+            }
+        }
+    }
+
+    private static List<String> all(String keyword) {
+        return instructions.stream().filter(i -> i.startsWith(keyword + " ")).toList();
+    }
+
+    private static String last(String keyword) {
+        List<String> found = all(keyword);
+        assertThat(found).as("%s instructions", keyword).isNotEmpty();
+        return found.get(found.size() - 1);
+    }
+
+    @Test
+    void everyBaseImageIsPinnedToAnExactVersion() {
+        Pattern pinned = Pattern.compile("FROM [a-z0-9./-]+:\\d+\\.\\d+\\.\\d+_\\d+-[a-z]+-[a-z]+( AS \\w+)?|FROM \\S+@sha256:[0-9a-f]{64}( AS \\w+)?");
+        assertThat(all("FROM")).hasSize(2).allSatisfy(from -> {
+            assertThat(from).doesNotContain(":latest");
+            assertThat(pinned.matcher(from).matches()).as("pinned: %s", from).isTrue();
+        });
+        assertThat(last("FROM")).as("runtime is a Temurin 25 JRE").startsWith("FROM eclipse-temurin:25.").contains("-jre-");
+    }
+
+    @Test
+    void runsAsNumericNonRootUser() {
+        assertThat(last("USER")).matches("USER [1-9][0-9]*(:[1-9][0-9]*)?").isEqualTo("USER 65532:65532");
+        int lastUser = instructions.lastIndexOf(last("USER"));
+        assertThat(instructions.subList(lastUser, instructions.size())).noneMatch(i -> i.startsWith("RUN "));
+    }
+
+    @Test
+    void entrypointIsExecFormOnTheExtractedLayers() {
+        assertThat(last("ENTRYPOINT")).isEqualTo("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+        assertThat(all("CMD")).isEmpty();
+        assertThat(all("COPY").stream().filter(c -> c.startsWith("COPY --from=build /layers/")).map(c -> c.split(" ")[2]))
+                .containsExactly("/layers/dependencies/", "/layers/spring-boot-loader/",
+                        "/layers/snapshot-dependencies/", "/layers/application/");
+        assertThat(String.join("\n", instructions))
+                .contains("java -Djarmode=tools -jar target/dapr-guard.jar extract --layers --launcher --destination /layers");
+    }
+
+    @Test
+    void containerAwareJvmVirtualThreadsAndNoCertificateGeneration() {
+        String env = String.join(" ", all("ENV"));
+        assertThat(env).contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError")
+                .contains("SPRING_THREADS_VIRTUAL_ENABLED=true").contains("DAPR_GUARD_TLS_GENERATE=false")
+                .doesNotContain("-Xmx");
+        assertThat(String.join(" ", all("EXPOSE"))).isEqualTo("EXPOSE 8443 9090");
+    }
+
+    @Test
+    void ociLabels() {
+        String labels = String.join(" ", all("LABEL"));
+        for (String key : new String[] {"title", "description", "version", "revision", "source", "licenses"}) {
+            assertThat(labels).contains("org.opencontainers.image." + key + "=");
+        }
+    }
+
+    @Test
+    void buildContextLeavesOutSecretsAndBuildOutput() throws IOException {
+        List<String> ignore = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(ignore.get(0)).as("deny everything first").isEqualTo("*");
+        assertThat(ignore).contains("!pom.xml", "!mvnw", "!.mvn/", "!src/").doesNotContain("!certs/", "!target/");
+    }
+}
