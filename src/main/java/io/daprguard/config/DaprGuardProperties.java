@@ -3,6 +3,7 @@ package io.daprguard.config;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.rules.Action;
+import io.daprguard.rules.SecretNames;
 import io.daprguard.rules.SidecarDefaults;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -10,6 +11,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * @param limits how much work may be in progress
  * @param metrics metric options
  * @param shutdown graceful shutdown options
+ * @param components options of the Component rules
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -45,7 +48,26 @@ public record DaprGuardProperties(
         Set<String> skippable,
         @NotNull @Valid @DefaultValue Limits limits,
         @NotNull @Valid @DefaultValue Metrics metrics,
-        @NotNull @Valid @DefaultValue Shutdown shutdown) {
+        @NotNull @Valid @DefaultValue Shutdown shutdown,
+        @NotNull @Valid @DefaultValue Components components) {
+
+    /**
+     * @param secretNamePatterns regular expressions (case-insensitive, whole name, compared with everything but
+     *     letters and digits removed) for the Component metadata names that hold secrets; unset means
+     *     {@link SecretNames#DEFAULT_PATTERNS}
+     */
+    public record Components(List<String> secretNamePatterns) {
+
+        public Components {
+            if (secretNamePatterns != null) {
+                SecretNames.of(secretNamePatterns);
+            }
+        }
+
+        SecretNames secretNames() {
+            return secretNamePatterns == null ? SecretNames.DEFAULT : SecretNames.of(secretNamePatterns);
+        }
+    }
 
     /**
      * @param maxConcurrentReviews reviews evaluated at once; more wait for a turn
@@ -98,7 +120,7 @@ public record DaprGuardProperties(
 
     /** The engine's policy; the values were checked when bound. */
     public Policy toPolicy() {
-        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable);
+        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames());
     }
 
     private static Policy toPolicy(

@@ -47,7 +47,8 @@ public final class AdmissionMetrics implements ReviewListener {
     };
 
     private static final Set<String> KINDS =
-            Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob");
+            Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Component",
+                    "Configuration");
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
     private static final List<String> RESULTS = List.of("allowed", "patched", "denied", AdmissionHandler.ERROR);
 

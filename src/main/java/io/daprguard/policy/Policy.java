@@ -3,6 +3,7 @@ package io.daprguard.policy;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.Rules;
+import io.daprguard.rules.SecretNames;
 import io.daprguard.rules.SidecarDefaults;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,10 +20,11 @@ import java.util.stream.Collectors;
  * @param skippable rule ids that {@code daprguard.io/skip} may turn off for one object
  * @param defaults the sidecar values mutation adds
  * @param mutateTemplates whether workload pod templates are patched too (off: GitOps tools would see drift)
+ * @param secretNames which Component metadata names hold secrets
  */
 public record Policy(
         Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
-        boolean mutateTemplates) {
+        boolean mutateTemplates, SecretNames secretNames) {
 
     public Policy {
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
@@ -60,7 +62,12 @@ public record Policy(
                 .filter(e -> e.getValue() == Action.WARN)
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        return new Policy(mode, actions, skip, defaults, mutateTemplates);
+        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT);
+    }
+
+    /** The same policy with other Component secret-name patterns. */
+    public Policy withSecretNames(SecretNames names) {
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names);
     }
 
     public Action action(String ruleId) {

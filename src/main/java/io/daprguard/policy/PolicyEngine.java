@@ -5,6 +5,8 @@ import io.daprguard.rules.Action;
 import io.daprguard.rules.EnabledValueRule;
 import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.PodView;
+import io.daprguard.rules.ResourceView;
+import io.daprguard.rules.Scope;
 import io.daprguard.rules.Problem;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.RuleContext;
@@ -18,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,11 +46,11 @@ public final class PolicyEngine implements Reviewer {
             EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private final Policy policy;
-    private final List<Rule> rules;
+    private final List<Rule> podRules;
 
     public PolicyEngine(Policy policy) {
         this.policy = policy;
-        this.rules = Rules.all();
+        this.podRules = Rules.of(Scope.POD);
     }
 
     public Policy policy() {
@@ -69,6 +72,10 @@ public final class PolicyEngine implements Reviewer {
         if (!(request.object() instanceof ObjectNode object)) {
             throw new MalformedObjectException("", "an object for " + request.operation());
         }
+        RuleContext context = new RuleContext(policy.defaults(), !target.pod(), policy.secretNames());
+        if (target.scope() != Scope.POD) {
+            return reviewResource(request, object, target, webhook, mode, context);
+        }
         PodView pod = PodView.of(object, target.pointer());
         Map<String, String> annotations = pod.annotations();
         String enabled = annotations.get(DaprAnnotations.ENABLED);
@@ -79,13 +86,12 @@ public final class PolicyEngine implements Reviewer {
         if (!DaprAnnotations.isTrue(enabled) && !legacyEnabled) {
             return Verdict.notReviewed();
         }
-        if (unchangedTemplate(request, target)) {
+        if (unchangedAt(request, target.pointer())) {
             return Verdict.notReviewed();
         }
         List<String> warnings = new ArrayList<>();
         List<RuleOutcome> outcomes = new ArrayList<>();
-        List<Rule> active = activeRules(object, pod, legacyEnabled, warnings, outcomes);
-        RuleContext context = new RuleContext(policy.defaults(), !target.pod());
+        List<Rule> active = activeRules(podRules, object, pod, legacyEnabled, warnings, outcomes);
         return webhook == Webhook.MUTATE
                 ? mutate(object, target, active, context, mode, warnings, outcomes)
                 : validate(object, target, active, context, mode, legacyEnabled, warnings, outcomes);
@@ -133,12 +139,42 @@ public final class PolicyEngine implements Reviewer {
             applyMutations(subject, target, active, context);
         }
         PodView pod = PodView.of(subject, target.pointer());
+        return decide(active, rule -> rule.validate(pod, context), mode, warnings, outcomes);
+    }
+
+    /**
+     * A Component, Configuration or control-plane workload: validated only (nothing is mutated), by the rules of
+     * its scope. An UPDATE that changes only metadata or status (labels, finalizers) is not reviewed again; a
+     * Component's {@code scopes} and {@code auth} sit beside {@code spec}, so everything else is compared.
+     */
+    private Verdict reviewResource(
+            ReviewRequest request, ObjectNode object, Target target, Webhook webhook, Mode mode, RuleContext context) {
+        if (webhook == Webhook.MUTATE || onlyMetadataChanged(request)) {
+            return Verdict.notReviewed();
+        }
+        String namespace = !request.namespace().isEmpty() ? request.namespace()
+                : object.path("metadata").path("namespace").asString("");
+        ResourceView resource = new ResourceView(object, namespace);
+        List<String> warnings = new ArrayList<>();
+        List<RuleOutcome> outcomes = new ArrayList<>();
+        PodView metadataOnly = PodView.of(object, "");
+        List<Rule> active = activeRules(Rules.of(target.scope()), object, metadataOnly, false, warnings, outcomes);
+        return decide(active, rule -> rule.check(resource, context), mode, warnings, outcomes);
+    }
+
+    /**
+     * Runs each active rule's check and turns the problems into a decision: deny-level problems deny in enforce
+     * mode and become {@code would deny} warnings in audit mode; the rest are warnings.
+     */
+    private Verdict decide(
+            List<Rule> active, Function<Rule, List<Problem>> check, Mode mode, List<String> warnings,
+            List<RuleOutcome> outcomes) {
         List<String> denials = new ArrayList<>();
         for (Rule rule : active) {
             Action action = policy.action(rule.id());
             List<String> denied = new ArrayList<>();
             List<String> warned = new ArrayList<>();
-            for (Problem problem : rule.validate(pod, context)) {
+            for (Problem problem : check.apply(rule)) {
                 String line = "[" + rule.id() + "] " + problem.message();
                 if (problem.advisory() || action == Action.WARN) {
                     warned.add(line);
@@ -190,10 +226,11 @@ public final class PolicyEngine implements Reviewer {
      * apply until it says "true").
      */
     private List<Rule> activeRules(
-            ObjectNode object, PodView pod, boolean legacyEnabled, List<String> warnings, List<RuleOutcome> outcomes) {
+            List<Rule> candidates, ObjectNode object, PodView pod, boolean legacyEnabled, List<String> warnings,
+            List<RuleOutcome> outcomes) {
         Set<String> skip = requestedSkips(object, pod, warnings);
         List<Rule> active = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (Rule rule : candidates) {
             if (policy.action(rule.id()) == Action.OFF) {
                 continue;
             }
@@ -241,13 +278,29 @@ public final class PolicyEngine implements Reviewer {
         }
     }
 
-    /** An UPDATE that leaves the pod template as it was (labels, finalizers, replicas...) is not reviewed again. */
-    private static boolean unchangedTemplate(ReviewRequest request, Target target) {
+    /**
+     * An UPDATE that leaves the reviewed part as it was (a pod template, a Component's spec) is not reviewed
+     * again, so labels, finalizers and scaling never trip over an old violation.
+     */
+    private static boolean unchangedAt(ReviewRequest request, String pointer) {
         if (!"UPDATE".equals(request.operation()) || request.oldObject() == null) {
             return false;
         }
-        JsonNode before = request.oldObject().at(target.pointer());
-        return !before.isMissingNode() && before.equals(request.object().at(target.pointer()));
+        JsonNode before = request.oldObject().at(pointer);
+        return !before.isMissingNode() && before.equals(request.object().at(pointer));
+    }
+
+    private static boolean onlyMetadataChanged(ReviewRequest request) {
+        if (!"UPDATE".equals(request.operation()) || !(request.oldObject() instanceof ObjectNode before)) {
+            return false;
+        }
+        ObjectNode after = ((ObjectNode) request.object()).deepCopy();
+        ObjectNode old = before.deepCopy();
+        for (String field : new String[] {"metadata", "status"}) {
+            after.remove(field);
+            old.remove(field);
+        }
+        return after.equals(old);
     }
 
     private static String printable(String text) {

@@ -53,21 +53,31 @@ public final class PodView {
     }
 
     private Map<String, String> readAnnotations() {
+        return stringMap("annotations");
+    }
+
+    /** The pod's labels in document order; empty when there are none. */
+    public Map<String, String> labels() {
+        return stringMap("labels");
+    }
+
+    /** {@code metadata.<field>}, a map of strings. */
+    private Map<String, String> stringMap(String field) {
         JsonNode node = optionalObject(pod().path("metadata"), pointer + "/metadata")
-                .map(metadata -> metadata.path("annotations"))
+                .map(metadata -> metadata.path(field))
                 .orElse(null);
         if (node == null || node.isMissingNode() || node.isNull()) {
             return Map.of();
         }
         if (!node.isObject()) {
-            throw new MalformedObjectException(pointer + "/metadata/annotations", "an object of strings");
+            throw new MalformedObjectException(pointer + "/metadata/" + field, "an object of strings");
         }
         Map<String, String> result = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             JsonNode value = entry.getValue();
             if (!value.isString()) {
                 throw new MalformedObjectException(
-                        pointer + "/metadata/annotations/" + escape(entry.getKey()), "a string");
+                        pointer + "/metadata/" + field + "/" + escape(entry.getKey()), "a string");
             }
             result.put(entry.getKey(), value.stringValue());
         }

@@ -22,6 +22,11 @@ public interface Rule {
         return false;
     }
 
+    /** What the rule looks at; pod rules implement the {@link PodView} methods, the others {@link #check}. */
+    default Scope scope() {
+        return Scope.POD;
+    }
+
     /**
      * Adds what is missing to the (mutable copy of the) pod. Never changes or removes what the user set.
      *
@@ -33,9 +38,20 @@ public interface Rule {
     }
 
     /**
-     * Checks the pod as it will be admitted.
+     * Checks the pod as it will be admitted (rules of {@link Scope#POD}).
      *
      * @return the problems found, empty when the pod passes
      */
-    List<Problem> validate(PodView pod, RuleContext context);
+    default List<Problem> validate(PodView pod, RuleContext context) {
+        return List.of();
+    }
+
+    /**
+     * Checks a Component, Configuration or control-plane workload (rules of the other scopes).
+     *
+     * @return the problems found, empty when the object passes
+     */
+    default List<Problem> check(ResourceView resource, RuleContext context) {
+        return List.of();
+    }
 }

@@ -24,7 +24,16 @@ public final class Rules {
             new ServiceAccountTokenRule(),
             new EnvSecretsRule(),
             new SslCertDirRule(),
-            new LogLevelRule());
+            new LogLevelRule(),
+            new ComponentSecretsRule(),
+            new ComponentScopesRule(),
+            new ComponentAuthRule(),
+            new ConfigMtlsRule(),
+            new ConfigMetricsRule(),
+            new ConfigTracingRule(),
+            new ControlPlaneHaRule(),
+            new ControlPlaneResourcesRule(),
+            new ControlPlaneNamespaceRule());
 
     private static final Map<String, Rule> BY_ID = index();
 
@@ -32,6 +41,11 @@ public final class Rules {
 
     public static List<Rule> all() {
         return ALL;
+    }
+
+    /** The rules of one scope, in order. */
+    public static List<Rule> of(Scope scope) {
+        return ALL.stream().filter(rule -> rule.scope() == scope).toList();
     }
 
     public static Optional<Rule> byId(String id) {

@@ -28,7 +28,9 @@ class DaprGuardPropertiesTest {
             assertThat(policy.action("sidecar-resources")).isEqualTo(Action.DENY);
             assertThat(policy.action("api-token")).isEqualTo(Action.WARN);
             assertThat(policy.skippable()).containsExactlyInAnyOrder("enabled-value", "unknown-annotation",
-                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir", "log-level");
+                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir", "log-level",
+                    "component-scopes", "component-auth", "config-metrics", "config-tracing", "control-plane-ha",
+                    "control-plane-resources", "control-plane-namespace");
             assertThat(policy.mutateTemplates()).isFalse();
         });
     }
@@ -76,6 +78,23 @@ class DaprGuardPropertiesTest {
     @Test
     void percentOutOfRangeFailsStartup() {
         assertStartupFails("dapr-guard.sidecar.gomemlimit-percent=150", "gomemlimit-percent must be between 1 and 100");
+    }
+
+    @Test
+    void componentSecretNamesAreConfigurable() {
+        runner.withPropertyValues("dapr-guard.components.secret-name-patterns[0]=.*pin", "dapr-guard.components.secret-name-patterns[1]=otp.*")
+                .run(context -> {
+                    Policy policy = context.getBean(Policy.class);
+                    assertThat(policy.secretNames().isSecret("bankPin")).isTrue();
+                    assertThat(policy.secretNames().isSecret("otpSeed")).isTrue();
+                    assertThat(policy.secretNames().isSecret("redisPassword")).as("the list replaces the default").isFalse();
+                });
+        runner.run(context -> assertThat(context.getBean(Policy.class).secretNames().isSecret("redisPassword")).isTrue());
+    }
+
+    @Test
+    void invalidSecretNamePatternFailsStartup() {
+        assertStartupFails("dapr-guard.components.secret-name-patterns=pass(word", "component secret-name pattern 'pass(word' is not a regular expression");
     }
 
     @Test

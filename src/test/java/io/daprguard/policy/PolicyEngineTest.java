@@ -86,6 +86,8 @@ class PolicyEngineTest {
                 SidecarDefaults.GUIDELINE, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown rule action 'sidecar-resource'; the rules are [api-token, app-id, app-token, "
+                        + "component-auth, component-scopes, component-secrets, config-metrics, config-mtls, "
+                        + "config-tracing, control-plane-ha, control-plane-namespace, control-plane-resources, "
                         + "enabled-value, env-secrets, injected-sidecar, log-level, service-account-token, "
                         + "sidecar-gomemlimit, sidecar-resources, sidecar-seccomp, ssl-cert-dir, unknown-annotation]");
     }

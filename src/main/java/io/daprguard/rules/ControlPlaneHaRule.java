@@ -1,0 +1,25 @@
+package io.daprguard.rules;
+
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** {@code control-plane-ha}: Dapr's control-plane services run 3 replicas (the guideline's HA mode). */
+public final class ControlPlaneHaRule extends BaseRule {
+
+    public static final String ID = "control-plane-ha";
+
+    public ControlPlaneHaRule() {
+        super(ID, Action.WARN, Scope.CONTROL_PLANE);
+    }
+
+    @Override
+    public List<Problem> check(ResourceView workload, RuleContext context) {
+        JsonNode replicas = workload.at("/spec/replicas");
+        int count = replicas.isMissingNode() || replicas.isNull() ? 1 : replicas.asInt(1);
+        if (count < 3) {
+            return List.of(Problem.violation(workload.name() + " runs " + count + " replica" + (count == 1 ? "" : "s")
+                    + ", so one node failure can stop it; install Dapr with global.ha.enabled=true (3 replicas)"));
+        }
+        return List.of();
+    }
+}

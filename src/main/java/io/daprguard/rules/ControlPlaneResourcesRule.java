@@ -1,0 +1,50 @@
+package io.daprguard.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code control-plane-resources}: every container of a Dapr control-plane service requests CPU and memory. Dapr's
+ * Helm chart sets none by default; the guideline's table gives starting values.
+ */
+public final class ControlPlaneResourcesRule extends BaseRule {
+
+    public static final String ID = "control-plane-resources";
+
+    /** The guideline's starting requests (cpu, memory) by service. */
+    private static final Map<String, String> GUIDELINE = Map.of(
+            "dapr-operator", "cpu 100m, memory 100Mi",
+            "dapr-sidecar-injector", "cpu 100m, memory 30Mi",
+            "dapr-sentry", "cpu 100m, memory 30Mi",
+            "dapr-placement-server", "cpu 250m, memory 75Mi",
+            "dapr-dashboard", "cpu 50m, memory 20Mi");
+
+    public ControlPlaneResourcesRule() {
+        super(ID, Action.WARN, Scope.CONTROL_PLANE);
+    }
+
+    @Override
+    public List<Problem> check(ResourceView workload, RuleContext context) {
+        List<Problem> problems = new ArrayList<>();
+        for (JsonNode container : workload.array("/spec/template/spec/containers")) {
+            JsonNode requests = container.path("resources").path("requests");
+            List<String> missing = new ArrayList<>();
+            if (requests.path("cpu").isMissingNode()) {
+                missing.add("cpu");
+            }
+            if (requests.path("memory").isMissingNode()) {
+                missing.add("memory");
+            }
+            if (!missing.isEmpty()) {
+                String start = GUIDELINE.get(workload.name());
+                problems.add(Problem.violation("container " + container.path("name").asString("?") + " of "
+                        + workload.name() + " requests no " + String.join(" or ", missing) + "; set requests"
+                        + (start == null ? "" : " (the guideline starts at " + start + ")")
+                        + " through the Dapr chart's resources values"));
+            }
+        }
+        return problems;
+    }
+}
