@@ -1,0 +1,217 @@
+{{/*
+Chart name, truncated to 63 characters (a label value and a DNS label cannot be longer).
+*/}}
+{{- define "dapr-guard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name: the release name, plus the chart name unless the release name already contains it. Truncated to 63
+characters because it names the Service, which must be a DNS label.
+*/}}
+{{- define "dapr-guard.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, for the helm.sh/chart label.
+*/}}
+{{- define "dapr-guard.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels on every object.
+*/}}
+{{- define "dapr-guard.labels" -}}
+helm.sh/chart: {{ include "dapr-guard.chart" . }}
+{{ include "dapr-guard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: admission-webhook
+app.kubernetes.io/part-of: dapr-guard
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels: immutable once a Deployment exists, so only name and instance.
+*/}}
+{{- define "dapr-guard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "dapr-guard.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+ServiceAccount name.
+*/}}
+{{- define "dapr-guard.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "dapr-guard.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secret holding ca.crt, tls.crt and tls.key: made by the chart, or by cert-manager.
+*/}}
+{{- define "dapr-guard.tlsSecretName" -}}
+{{- printf "%s-tls" (include "dapr-guard.fullname" .) }}
+{{- end }}
+
+{{/*
+cert-manager Certificate that signs the serving certificate into the TLS Secret; the webhook configurations take
+their caBundle from it (cert-manager.io/inject-ca-from).
+*/}}
+{{- define "dapr-guard.servingCertificateName" -}}
+{{- printf "%s-serving" (include "dapr-guard.fullname" .) }}
+{{- end }}
+
+{{/*
+Image reference: the digest when set (immutable), otherwise the tag (the chart's appVersion by default).
+*/}}
+{{- define "dapr-guard.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The DNS names the kube-apiserver may use for the Service; the serving certificate covers all of them.
+*/}}
+{{- define "dapr-guard.dnsNames" -}}
+{{- $svc := include "dapr-guard.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns .Values.clusterDomain) | toJson }}
+{{- end }}
+
+{{/*
+The server's application.yaml. Only what the user set is rendered (plus mode and the drain period, which the chart
+needs to agree with terminationGracePeriodSeconds), so everything else keeps the server's documented defaults.
+*/}}
+{{- define "dapr-guard.applicationYaml" -}}
+{{- $guard := dict "mode" .Values.mode }}
+{{- with .Values.policy }}
+{{- if .rules }}
+{{- $rules := dict }}
+{{- range $id, $action := .rules }}
+{{- /* An unquoted `off` arrives as the boolean false (YAML 1.1); the server wants the word. */}}
+{{- $_ := set $rules $id (ternary "off" (toString $action) (eq (toString $action) "false")) }}
+{{- end }}
+{{- $_ := set $guard "rules" $rules }}
+{{- end }}
+{{- if hasKey . "skippable" }}
+{{- $_ := set $guard "skippable" .skippable }}
+{{- end }}
+{{- if hasKey . "mutateTemplates" }}
+{{- $_ := set $guard "mutate-templates" .mutateTemplates }}
+{{- end }}
+{{- if hasKey . "validateFailOpen" }}
+{{- $_ := set $guard "validate-fail-open" .validateFailOpen }}
+{{- end }}
+{{- if .sidecar }}
+{{- $sidecar := dict }}
+{{- range $key, $value := .sidecar }}
+{{- $_ := set $sidecar (kebabcase $key) $value }}
+{{- end }}
+{{- $_ := set $guard "sidecar" $sidecar }}
+{{- end }}
+{{- end }}
+{{- with .Values.admission }}
+{{- if hasKey . "maxRequestSize" }}
+{{- $_ := set $guard "max-request-size" .maxRequestSize }}
+{{- end }}
+{{- $limits := dict }}
+{{- if hasKey . "maxConcurrentReviews" }}
+{{- $_ := set $limits "max-concurrent-reviews" .maxConcurrentReviews }}
+{{- end }}
+{{- if hasKey . "maxWait" }}
+{{- $_ := set $limits "max-wait" .maxWait }}
+{{- end }}
+{{- if $limits }}
+{{- $_ := set $guard "limits" $limits }}
+{{- end }}
+{{- end }}
+{{- if hasKey .Values.metrics "namespaceLabel" }}
+{{- $_ := set $guard "metrics" (dict "namespace-label" .Values.metrics.namespaceLabel) }}
+{{- end }}
+{{- $_ := set $guard "shutdown" (dict "drain-period" (printf "%ds" (int .Values.shutdown.drainPeriodSeconds))) }}
+{{- $tls := dict }}
+{{- if hasKey .Values.tls "reloadInterval" }}
+{{- $_ := set $tls "reload-interval" .Values.tls.reloadInterval }}
+{{- end }}
+{{- if .Values.tls.clientCA.configMapName }}
+{{- $_ := set $tls "client-ca-file" (printf "/etc/dapr-guard/client-ca/%s" .Values.tls.clientCA.key) }}
+{{- end }}
+{{- if $tls }}
+{{- $_ := set $guard "tls" $tls }}
+{{- end }}
+{{- $config := dict "dapr-guard" $guard }}
+{{- $logging := dict }}
+{{- if ne .Values.logging.format "plain" }}
+{{- $_ := set $logging "structured" (dict "format" (dict "console" .Values.logging.format)) }}
+{{- end }}
+{{- if not .Values.logging.auditLog }}
+{{- $_ := set $logging "level" (dict "daprguard.audit" "off") }}
+{{- end }}
+{{- if $logging }}
+{{- $_ := set $config "logging" $logging }}
+{{- end }}
+{{- toYaml $config }}
+{{- end }}
+
+{{/*
+Fails the render unless the mutating configuration runs before Dapr's injector. Included by templates/webhooks.yaml.
+*/}}
+{{- define "dapr-guard.validateWebhookOrder" -}}
+{{- /* The kube-apiserver calls mutating webhook configurations in byte order of their names (Go's sort of the
+names), and dapr-guard must run before Dapr's injector so that daprd is built from complete annotations.
+Go template `lt` compares strings byte by byte, exactly that order; equality fails too. */}}
+{{- $injector := "dapr-sidecar-injector" }}
+{{- if not (lt .Values.webhook.mutatingName $injector) }}
+{{- fail (printf "webhook.mutatingName %q must sort before %q (byte order): the kube-apiserver calls mutating webhook configurations in name order, and dapr-guard must run before Dapr's sidecar injector so that the injector builds daprd from complete annotations. Choose a name such as \"dapr-guard\" (names starting with \"dapr-sidecar-injector\", \"dapr.\", or a letter after \"d\" run after it)." .Values.webhook.mutatingName $injector) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Fails the render unless the grace period covers the drain period. Included by templates/deployment.yaml.
+*/}}
+{{- define "dapr-guard.validateShutdown" -}}
+{{- $drain := int .Values.shutdown.drainPeriodSeconds }}
+{{- if lt (int .Values.terminationGracePeriodSeconds) (add $drain 10 | int) }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must be at least shutdown.drainPeriodSeconds + 10 (%d): after SIGTERM the server serves for the drain period, then finishes the reviews in flight, and the kubelet kills it when the grace period ends." (int .Values.terminationGracePeriodSeconds) (add $drain 10 | int)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The chart-made TLS material, as JSON {caCrt, tlsCrt, tlsKey} (base64, ready for Secret data and caBundle).
+Input: dict "root" (the top context) "existing" (the Secret found in the cluster, or an empty dict).
+- existing Secret with non-empty ca.crt, tls.crt and tls.key: reuse all three as they are, so that an upgrade
+  rotates nothing and the caBundle keeps matching the certificate the pods serve;
+- otherwise: a new CA and a serving certificate it signs, for every name the Service answers to (CN <svc>.<ns>.svc).
+  The CA key lives only in this render and is never stored.
+Called exactly once per render (templates/webhooks.yaml), and its result feeds the Secret and both caBundles.
+*/}}
+{{- define "dapr-guard.tlsMaterial" -}}
+{{- $root := .root }}
+{{- $data := dig "data" (dict) .existing }}
+{{- if and (get $data "ca.crt") (get $data "tls.crt") (get $data "tls.key") }}
+{{- dict "caCrt" (get $data "ca.crt") "tlsCrt" (get $data "tls.crt") "tlsKey" (get $data "tls.key") | toJson }}
+{{- else }}
+{{- $fullname := include "dapr-guard.fullname" $root }}
+{{- $dnsNames := include "dapr-guard.dnsNames" $root | fromJsonArray }}
+{{- $ca := genCA (printf "%s-ca" $fullname) (int $root.Values.generatedCerts.caValidityDays) }}
+{{- $cert := genSignedCert (index $dnsNames 2) nil $dnsNames (int $root.Values.generatedCerts.validityDays) $ca }}
+{{- dict "caCrt" ($ca.Cert | b64enc) "tlsCrt" ($cert.Cert | b64enc) "tlsKey" ($cert.Key | b64enc) | toJson }}
+{{- end }}
+{{- end }}
