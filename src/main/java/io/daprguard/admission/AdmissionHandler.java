@@ -28,6 +28,9 @@ public final class AdmissionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
+    /** The longest 4xx reason line, in characters. */
+    static final int MAX_REASON = 1024;
+
     /** The {@code result} of an answer that is not a decision (bad input, overload, internal error). */
     public static final String ERROR = "error";
 
@@ -189,8 +192,16 @@ public final class AdmissionHandler {
                 + request.uid(), allow);
     }
 
+    /**
+     * One line of printable ASCII, at most {@value #MAX_REASON} characters: a reason can quote the request (an
+     * annotation key in a path), which may hold line breaks, any Unicode, and up to thousands of characters.
+     */
     private static Result text(int status, String line, Outcome outcome) {
-        return new Result(status, (line + "\n").getBytes(StandardCharsets.UTF_8), "text/plain;charset=UTF-8",
+        String safe = Warnings.ascii(line);
+        if (safe.length() > MAX_REASON) {
+            safe = safe.substring(0, MAX_REASON - 3) + "...";
+        }
+        return new Result(status, (safe + "\n").getBytes(StandardCharsets.US_ASCII), "text/plain;charset=UTF-8",
                 outcome);
     }
 

@@ -12,6 +12,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -43,6 +44,7 @@ public final class AdmissionReviewCodec {
         if (body.length == 0) {
             throw BadReviewException.badRequest("empty body; send an AdmissionReview");
         }
+        requireUtf8(body);
         JsonNode root;
         try {
             root = mapper.readTree(body);
@@ -56,7 +58,7 @@ public final class AdmissionReviewCodec {
             throw BadReviewException.badRequest("kind must be AdmissionReview");
         }
         String apiVersion = text(root, "apiVersion", "apiVersion");
-        if (!VERSIONS.contains(apiVersion)) {
+        if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
             throw BadReviewException.badRequest("unsupported apiVersion '" + clip(apiVersion)
                     + "'; use admission.k8s.io/v1 or admission.k8s.io/v1beta1");
         }
@@ -84,8 +86,9 @@ public final class AdmissionReviewCodec {
         if (!dryRun.isMissingNode() && !dryRun.isNull() && !dryRun.isBoolean()) {
             throw BadReviewException.badRequest("request.dryRun must be a boolean");
         }
-        JsonNode userInfo = request.path("userInfo");
+        JsonNode userInfo = objectOrNull(request, "userInfo", "request.userInfo");
         String user = userInfo.isObject() ? orEmpty(text(userInfo, "username", "request.userInfo.username")) : "";
+        checkTypes(request, kind);
         return new Decoded(apiVersion, new ReviewRequest(
                 uid,
                 orEmpty(text(kind, "group", "request.kind.group")),
@@ -152,6 +155,97 @@ public final class AdmissionReviewCodec {
             throw BadReviewException.badRequest(path + " must be a string");
         }
         return node.stringValue();
+    }
+
+    /**
+     * The envelope fields the webhook does not use must still have their Kubernetes types (as the README promises:
+     * a field of the wrong type is a 400 naming it): group/version/kind and group/version/resource strings, string
+     * subresources, and objects (or null) for object, oldObject and options.
+     */
+    private static void checkTypes(JsonNode request, JsonNode kind) {
+        text(kind, "version", "request.kind.version");
+        for (String field : new String[] {"requestKind", "resource", "requestResource"}) {
+            JsonNode node = objectOrNull(request, field, "request." + field);
+            for (String part : new String[] {"group", "version", field.endsWith("Kind") ? "kind" : "resource"}) {
+                if (node.isObject()) {
+                    text(node, part, "request." + field + "." + part);
+                }
+            }
+        }
+        text(request, "requestSubResource", "request.requestSubResource");
+        for (String field : new String[] {"object", "oldObject", "options"}) {
+            objectOrNull(request, field, "request." + field);
+        }
+    }
+
+    /** {@code parent.field} when it is an object, a missing node when absent or null; otherwise a 400. */
+    private static JsonNode objectOrNull(JsonNode parent, String field, String path) {
+        JsonNode node = parent.path(field);
+        if (node.isNull()) {
+            return MissingNode.getInstance();
+        }
+        if (!node.isMissingNode() && !node.isObject()) {
+            throw BadReviewException.badRequest(path + " must be an object");
+        }
+        return node;
+    }
+
+    /**
+     * Refuses bytes that are not well-formed UTF-8 (RFC 3629): the parser alone lets overlong forms ({@code C0 AF}
+     * for '/'), encoded surrogates and code points above U+10FFFF through, and would read UTF-16 or UTF-32 bodies.
+     */
+    private static void requireUtf8(byte[] body) {
+        int i = 0;
+        while (i < body.length) {
+            int b = body[i] & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int length;
+            int min;
+            if (b >= 0xC2 && b <= 0xDF) {
+                length = 2;
+                min = 0x80;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                length = 3;
+                min = 0x800;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                length = 4;
+                min = 0x10000;
+            } else {
+                throw invalidUtf8(body, i);
+            }
+            if (i + length > body.length) {
+                throw invalidUtf8(body, i);
+            }
+            int codePoint = b & (0xFF >> (length + 1));
+            for (int k = 1; k < length; k++) {
+                int next = body[i + k] & 0xFF;
+                if ((next & 0xC0) != 0x80) {
+                    throw invalidUtf8(body, i);
+                }
+                codePoint = (codePoint << 6) | (next & 0x3F);
+            }
+            if (codePoint < min || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
+                throw invalidUtf8(body, i);
+            }
+            i += length;
+        }
+    }
+
+    private static BadReviewException invalidUtf8(byte[] body, int offset) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset; i++) {
+            if (body[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return BadReviewException.badRequest("malformed JSON at line " + line + ", column " + (offset - lineStart + 1)
+                + ": Invalid UTF-8 byte sequence starting with 0x"
+                + Integer.toHexString(body[offset] & 0xFF).toUpperCase(java.util.Locale.ROOT));
     }
 
     private static JsonNode nullable(JsonNode node) {

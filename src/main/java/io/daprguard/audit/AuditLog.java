@@ -56,22 +56,22 @@ public final class AuditLog implements ReviewListener {
         JsonNode metadata = request.object() == null ? json.missingNode() : request.object().path("metadata");
         ObjectNode line = json.createObjectNode();
         line.put("time", Instant.now(clock).toString());
-        line.put("uid", request.uid());
+        line.put("uid", clip(request.uid()));
         line.put("namespace", request.namespace());
         line.put("kind", request.kind());
         String name = !request.name().isEmpty() ? request.name() : metadata.path("name").asString("");
         if (!name.isEmpty()) {
-            line.put("name", name);
+            line.put("name", clip(name));
         } else {
-            line.put("generateName", metadata.path("generateName").asString(""));
+            line.put("generateName", clip(metadata.path("generateName").asString("")));
         }
         for (JsonNode owner : metadata.path("ownerReferences")) {
             if (owner.path("controller").asBoolean(false)) {
-                line.putObject("owner").put("kind", owner.path("kind").asString(""))
-                        .put("name", owner.path("name").asString(""));
+                line.putObject("owner").put("kind", clip(owner.path("kind").asString("")))
+                        .put("name", clip(owner.path("name").asString("")));
             }
         }
-        line.put("user", request.user());
+        line.put("user", clip(request.user()));
         line.put("operation", request.operation());
         line.put("webhook", outcome.webhook().configName());
         line.put("mode", outcome.mode().configName());
@@ -96,5 +96,10 @@ public final class AuditLog implements ReviewListener {
             }
         }
         return line;
+    }
+
+    /** Names come from the request; Kubernetes bounds them at 253 characters, a hostile caller does not. */
+    private static String clip(String text) {
+        return text.length() <= 253 ? text : text.substring(0, 253) + "...";
     }
 }

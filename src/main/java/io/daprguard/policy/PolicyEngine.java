@@ -7,14 +7,12 @@ import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.PodView;
 import io.daprguard.rules.ResourceView;
 import io.daprguard.rules.Scope;
+import io.daprguard.rules.Texts;
 import io.daprguard.rules.Problem;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.RuleContext;
 import io.daprguard.rules.Rules;
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * offline check call the same method with plain values.
  *
  * <p>Mutation edits a private deep copy of the request's raw JSON and the patch is the diff of the two trees
- * (add/replace only), so fields no model knows survive. Validation looks at the object as it will be admitted:
+ * (add/replace only, see {@link #diff}), so fields no model knows survive. Validation looks at the object as it will be admitted:
  * a workload template as pod mutation will leave it, a Pod as it is (mutation already ran), and in audit mode as
  * enforce mode would have left it.
  */
@@ -41,9 +39,6 @@ public final class PolicyEngine implements Reviewer {
 
     /** Set by the kubelet on mirror pods of static pods, which admission cannot change. */
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
-
-    private static final EnumSet<DiffFlags> DIFF_FLAGS =
-            EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private final Policy policy;
     private final List<Rule> podRules;
@@ -119,14 +114,52 @@ public final class PolicyEngine implements Reviewer {
         if (changes.isEmpty() || !patch) {
             return new Verdict(Verdict.Decision.ALLOWED, null, null, warnings, outcomes, true);
         }
-        ArrayNode operations = (ArrayNode) JsonDiff.asJson(object, copy, DIFF_FLAGS);
-        for (JsonNode operation : operations) {
-            if (!"add".equals(operation.path("op").asString()) && !"replace".equals(operation.path("op").asString())) {
-                throw new IllegalStateException("mutation produced a " + operation.path("op").asString()
-                        + " operation at " + operation.path("path").asString() + "; only add and replace are allowed");
-            }
-        }
+        ArrayNode operations = object.arrayNode();
+        diff("", object, copy, operations);
         return new Verdict(Verdict.Decision.PATCHED, null, operations, warnings, outcomes, true);
+    }
+
+    /**
+     * Appends the RFC 6902 operations that turn {@code before} into {@code after}. Mutation only adds fields,
+     * appends array elements and replaces values it rebuilt ({@code dapr.io/env}, a null it filled in), so a
+     * structural walk is exact and linear in the size of the tree. (A general JSON diff, zjsonpatch's among them,
+     * aligns arrays with a longest common subsequence: quadratic in time and memory, which a pod with tens of
+     * thousands of containers or env entries turns into an out-of-memory error.) A removed field or a shorter
+     * array would mean a bug in a rule, and is refused rather than patched.
+     */
+    static void diff(String path, JsonNode before, JsonNode after, ArrayNode operations) {
+        if (before.equals(after)) {
+            return;
+        }
+        if (before instanceof ObjectNode from && after instanceof ObjectNode to) {
+            for (String name : from.propertyNames()) {
+                if (!to.has(name)) {
+                    throw new IllegalStateException("mutation removed " + path + "/" + name);
+                }
+            }
+            for (Map.Entry<String, JsonNode> field : to.properties()) {
+                String child = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+                JsonNode old = from.get(field.getKey());
+                if (old == null) {
+                    operations.addObject().put("op", "add").put("path", child).set("value", field.getValue());
+                } else {
+                    diff(child, old, field.getValue(), operations);
+                }
+            }
+        } else if (before instanceof ArrayNode from && after instanceof ArrayNode to) {
+            if (to.size() < from.size()) {
+                throw new IllegalStateException("mutation shortened the array at " + path);
+            }
+            for (int i = 0; i < to.size(); i++) {
+                if (i < from.size()) {
+                    diff(path + "/" + i, from.get(i), to.get(i), operations);
+                } else {
+                    operations.addObject().put("op", "add").put("path", path + "/" + i).set("value", to.get(i));
+                }
+            }
+        } else {
+            operations.addObject().put("op", "replace").put("path", path).set("value", after);
+        }
     }
 
     private Verdict validate(
@@ -256,7 +289,7 @@ public final class PolicyEngine implements Reviewer {
         Set<String> granted = new LinkedHashSet<>();
         for (String id : requested) {
             if (Rules.byId(id).isEmpty()) {
-                warnings.add(SKIP_ANNOTATION + " names '" + printable(id) + "', which is not a dapr-guard rule");
+                warnings.add(SKIP_ANNOTATION + " names '" + Texts.shown(id) + "', which is not a dapr-guard rule");
             } else if (!policy.skippable().contains(id)) {
                 warnings.add(SKIP_ANNOTATION + " cannot skip " + id + "; it still applies");
             } else {
@@ -303,8 +336,4 @@ public final class PolicyEngine implements Reviewer {
         return after.equals(old);
     }
 
-    private static String printable(String text) {
-        String ascii = text.replaceAll("[^\\x20-\\x7e]", "?");
-        return ascii.length() > 40 ? ascii.substring(0, 40) + "..." : ascii;
-    }
 }

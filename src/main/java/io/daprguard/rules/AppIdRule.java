@@ -31,7 +31,7 @@ public final class AppIdRule extends BaseRule {
                     + "shorten it to at most " + MAX_LENGTH + " (Dapr names a Service <app-id>-dapr)"));
         }
         if (!DNS_1123_LABEL.matcher(appId + "-dapr").matches()) {
-            return List.of(Problem.violation(DaprAnnotations.APP_ID + " \"" + appId + "\" is not a DNS-1123 label; "
+            return List.of(Problem.violation(DaprAnnotations.APP_ID + " " + Texts.quoted(appId) + " is not a DNS-1123 label; "
                     + "use lower-case letters, digits and '-', starting with a letter or digit"));
         }
         return List.of();

@@ -36,7 +36,7 @@ public final class ComponentAuthRule extends BaseRule {
             if (!SECRET_STORE.equals(key)) {
                 String hint = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "").equals("secretstore")
                         ? "write it as secretStore" : "the only key is secretStore";
-                problems.add(Problem.violation("auth has \"" + ComponentSecretsRule.printable(key)
+                problems.add(Problem.violation("auth has \"" + Texts.shown(key)
                         + "\", which Dapr ignores; " + hint));
             }
         }

@@ -27,7 +27,7 @@ public final class ComponentSecretsRule extends BaseRule {
             JsonNode value = item.path("value");
             boolean plaintext = value.isValueNode() && !value.isNull() && !value.asString("").isEmpty();
             if (plaintext && context.secretNames().isSecret(name)) {
-                problems.add(Problem.violation("spec.metadata[" + index + "] \"" + printable(name)
+                problems.add(Problem.violation("spec.metadata[" + index + "] \"" + Texts.shown(name)
                         + "\" has a plaintext value; reference a secret instead: secretKeyRef: {name: <secret>, "
                         + "key: <key>} (auth.secretStore names the store; Kubernetes secrets by default)"));
             }
@@ -36,8 +36,4 @@ public final class ComponentSecretsRule extends BaseRule {
         return problems;
     }
 
-    static String printable(String text) {
-        String ascii = text.replaceAll("[^\\x20-\\x7e]", "?");
-        return ascii.length() > 64 ? ascii.substring(0, 64) + "..." : ascii;
-    }
 }

@@ -19,7 +19,7 @@ public final class EnabledValueRule extends BaseRule {
     public List<Problem> validate(PodView pod, RuleContext context) {
         String value = pod.annotation(DaprAnnotations.ENABLED);
         if (value != null && DaprAnnotations.isLegacyTruthy(value)) {
-            return List.of(Problem.violation(DaprAnnotations.ENABLED + " \"" + value + "\" gets no sidecar from Dapr "
+            return List.of(Problem.violation(DaprAnnotations.ENABLED + " " + Texts.quoted(value) + " gets no sidecar from Dapr "
                     + "1.18+; write \"true\""));
         }
         return List.of();

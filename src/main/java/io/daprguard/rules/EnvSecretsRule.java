@@ -40,7 +40,7 @@ public final class EnvSecretsRule extends BaseRule {
         }
         List<Problem> problems = new ArrayList<>();
         for (String name : names) {
-            problems.add(Problem.violation(DaprAnnotations.ENV + " sets " + printable(name) + " in plain text; move "
+            problems.add(Problem.violation(DaprAnnotations.ENV + " sets " + Texts.shown(name) + " in plain text; move "
                     + "it to " + DaprAnnotations.ENV_FROM_SECRET));
         }
         return problems;
@@ -59,9 +59,4 @@ public final class EnvSecretsRule extends BaseRule {
         return false;
     }
 
-    /** A variable name as it may appear in a message: printable ASCII, bounded length. */
-    private static String printable(String name) {
-        String ascii = name.replaceAll("[^\\x21-\\x7e]", "?");
-        return ascii.length() > 64 ? ascii.substring(0, 64) + "..." : ascii;
-    }
 }

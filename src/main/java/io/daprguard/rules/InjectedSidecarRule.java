@@ -143,8 +143,8 @@ public final class InjectedSidecarRule extends BaseRule {
         }
         Optional<Quantity> quantity = Quantity.parse(text);
         if (quantity.isEmpty() || !quantity.get().isPositive()) {
-            problems.add(Problem.violation("the daprd container's " + resource.containerField() + " \"" + text
-                    + "\" is not a positive quantity; fix " + resource.annotation()));
+            problems.add(Problem.violation("the daprd container's " + resource.containerField() + " " + Texts.quoted(text)
+                    + " is not a positive quantity; fix " + resource.annotation()));
             return Optional.empty();
         }
         return quantity;

@@ -18,8 +18,7 @@ public final class LogLevelRule extends BaseRule {
         if (level == null || DaprAnnotations.LOG_LEVELS.contains(level)) {
             return List.of();
         }
-        String shown = level.length() > 32 ? level.substring(0, 32) + "..." : level;
-        return List.of(Problem.violation(DaprAnnotations.LOG_LEVEL + " \"" + shown.replaceAll("[^\\x20-\\x7e]", "?")
-                + "\" is not a Dapr log level; use debug, info, warn, error or fatal"));
+        return List.of(Problem.violation(DaprAnnotations.LOG_LEVEL + " " + Texts.quoted(level)
+                + " is not a Dapr log level; use debug, info, warn, error or fatal"));
     }
 }

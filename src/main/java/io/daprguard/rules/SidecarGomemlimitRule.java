@@ -72,8 +72,8 @@ public final class SidecarGomemlimitRule extends BaseRule {
                     + advice));
         }
         if (!GoMemLimit.isValid(value)) {
-            return List.of(Problem.violation("GOMEMLIMIT=\"" + value + "\" " + where + " is not valid Go syntax and "
-                    + "daprd exits at start; " + GoMemLimit.hint(value)));
+            return List.of(Problem.violation("GOMEMLIMIT=" + Texts.quoted(value) + " " + where + " is not valid Go syntax and "
+                    + "daprd exits at start; " + GoMemLimit.hint(value.length() > 64 ? value.substring(0, 64) : value)));
         }
         OptionalLong bytes = GoMemLimit.bytes(value);
         if (bytes.isPresent() && bytes.getAsLong() == 0) {

@@ -71,12 +71,12 @@ public final class SidecarResourcesRule extends BaseRule {
         }
         Optional<Quantity> quantity = Quantity.parse(text);
         if (quantity.isEmpty()) {
-            problems.add(Problem.violation(name + " \"" + text + "\" is not a Kubernetes quantity, so Dapr ignores "
-                    + "all four sidecar resource annotations; " + QuantityHints.fix(text, resource)));
+            problems.add(Problem.violation(name + " " + Texts.quoted(text) + " is not a Kubernetes quantity, so Dapr ignores "
+                    + "all four sidecar resource annotations; " + QuantityHints.fix(text.length() > 64 ? null : text, resource)));
             return Optional.empty();
         }
         if (!quantity.get().isPositive()) {
-            problems.add(Problem.violation(name + " \"" + text + "\" must be greater than zero; use e.g. \""
+            problems.add(Problem.violation(name + " " + Texts.quoted(text) + " must be greater than zero; use e.g. \""
                     + resource.defaultValue(context.defaults()).text() + "\""));
             return Optional.empty();
         }

@@ -46,6 +46,6 @@ public final class SidecarSeccompRule extends BaseRule {
             case "Unconfined" -> "turns seccomp off and breaks the Restricted pod security profile";
             default -> "is not a seccomp profile type (they are case-sensitive), so Kubernetes rejects the pod";
         };
-        return List.of(Problem.violation(key + " \"" + value + "\" " + why + "; set it to RuntimeDefault"));
+        return List.of(Problem.violation(key + " " + Texts.quoted(value) + " " + why + "; set it to RuntimeDefault"));
     }
 }

@@ -22,7 +22,7 @@ public final class UnknownAnnotationRule extends BaseRule {
                 continue;
             }
             Optional<String> nearest = DaprAnnotations.nearestKnown(key);
-            problems.add(Problem.violation(key + " is not a Dapr annotation and is ignored; "
+            problems.add(Problem.violation(Texts.shown(key) + " is not a Dapr annotation and is ignored; "
                     + nearest.map(known -> "did you mean " + known + "?").orElse("remove it")));
         }
         return problems;

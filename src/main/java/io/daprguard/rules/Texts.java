@@ -1,0 +1,35 @@
+package io.daprguard.rules;
+
+/**
+ * How messages quote what the user wrote: printable ASCII only (answers travel in HTTP headers and logs), at most
+ * {@value #MAX_QUOTED} characters, so a megabyte-long annotation never turns into a megabyte-long denial, warning
+ * or audit line.
+ */
+public final class Texts {
+
+    public static final int MAX_QUOTED = 64;
+
+    private Texts() {}
+
+    /** The value as it may appear in a message, without quotes. */
+    public static String shown(String value) {
+        if (value == null) {
+            return "";
+        }
+        String clipped = value.length() > MAX_QUOTED ? value.substring(0, MAX_QUOTED) : value;
+        StringBuilder out = new StringBuilder(clipped.length() + 3);
+        for (int i = 0; i < clipped.length(); i++) {
+            char c = clipped.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        if (value.length() > MAX_QUOTED) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+
+    /** The value in double quotes, as {@link #shown}. */
+    public static String quoted(String value) {
+        return "\"" + shown(value) + "\"";
+    }
+}
