@@ -1,5 +1,7 @@
 package io.daprguard;
 
+import io.daprguard.cli.CheckCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -24,7 +26,14 @@ import org.springframework.context.annotation.FilterType;
 @ConfigurationPropertiesScan
 public class DaprGuardApplication {
 
+    /**
+     * Runs the webhook server, or with {@code check} as the first argument the offline {@link CheckCommand}, which
+     * needs no Spring context, web server or certificates.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && "check".equals(args[0])) {
+            System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(DaprGuardApplication.class, args);
     }
 }

@@ -65,6 +65,11 @@ public record Policy(
         return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT);
     }
 
+    /** The same policy with workload template mutation on or off. */
+    public Policy withMutateTemplates(boolean mutate) {
+        return new Policy(mode, actions, skippable, defaults, mutate, secretNames);
+    }
+
     /** The same policy with other Component secret-name patterns. */
     public Policy withSecretNames(SecretNames names) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, names);

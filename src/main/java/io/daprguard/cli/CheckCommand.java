@@ -1,0 +1,165 @@
+package io.daprguard.cli;
+
+import io.daprguard.cli.ManifestReader.KubeObject;
+import io.daprguard.cli.ManifestReader.Manifest;
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.rules.MalformedObjectException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...}: checks Kubernetes manifests offline with the
+ * engine the webhook runs, and Dapr Helm values files against the production guideline.
+ *
+ * <p>It runs before (and instead of) Spring: no application context, no web server, no certificates. Standard
+ * output carries only the report ({@link TextReport} or {@link JsonReport}); messages about the inputs
+ * ({@code file:line: message}), warnings about the policy and usage errors go to standard error. Logging is
+ * switched off, so no library can print to standard output.
+ *
+ * <p>Exit codes: {@code 0} no deny-level finding; {@code 1} at least one deny-level finding; {@code 2} a usage
+ * error, or an input that could not be read, parsed or checked (everything else is still reported, and 2 wins
+ * over 1 because the run is incomplete); {@code 3} an internal error, with its stack trace on standard error.
+ */
+public final class CheckCommand {
+
+    private static final String NAME = "dapr-guard check";
+
+    private CheckCommand() {}
+
+    /**
+     * Runs the command on the process's standard streams.
+     *
+     * @param args the arguments after {@code check}
+     * @return the exit code
+     */
+    public static int run(String... args) {
+        quietLogging();
+        PrintStream out = new PrintStream(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        try {
+            return run(args, System.in, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Runs the command on the given streams (for tests). */
+    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        try {
+            return execute(args, stdin, out, err);
+        } catch (RuntimeException | Error e) {
+            err.println(NAME + ": internal error; please report it with the stack trace below");
+            e.printStackTrace(err);
+            return CheckReport.INTERNAL_ERROR;
+        }
+    }
+
+    private static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        CheckOptions options;
+        try {
+            options = CheckOptions.parse(args);
+        } catch (UsageException e) {
+            err.println(NAME + ": " + e.getMessage());
+            err.println();
+            err.print(CheckOptions.usage());
+            return CheckReport.INCOMPLETE;
+        }
+        if (options.help()) {
+            out.print(CheckOptions.usage());
+            return CheckReport.OK;
+        }
+        Policy policy;
+        try {
+            policy = PolicyLoader.load(
+                    options.policy(), options.rules(), warning -> err.println(NAME + ": " + warning));
+        } catch (PolicyLoader.PolicyException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return CheckReport.INCOMPLETE;
+        }
+        Mode mode = options.mode() != null ? options.mode() : policy.mode();
+        ObjectChecker checker = new ObjectChecker(policy, options.namespace());
+        List<FileReport> files = new ArrayList<>();
+        for (Manifest manifest : new ManifestReader(stdin).read(options.paths())) {
+            files.add(check(checker::check, manifest, err));
+        }
+        options.daprValues().forEach(file -> files.add(DaprValuesLint.lint(file)));
+        CheckReport report = new CheckReport(files).in(mode);
+        for (FileReport file : report.files()) {
+            for (InputError error : file.errors()) {
+                err.println(TextReport.clean(file.file() + ":" + (error.line() == null ? "" : error.line() + ":")
+                        + " " + error.message()));
+            }
+        }
+        out.print(options.output() == CheckOptions.Output.JSON
+                ? JsonReport.render(report)
+                : TextReport.render(report, options.verbose()));
+        return report.exitCode();
+    }
+
+    /**
+     * Checks every object of a manifest. An object whose fields have the wrong type is an error of the file; an
+     * unexpected failure on one object is a bug, reported with its stack trace, and the other objects are still
+     * checked.
+     */
+    static FileReport check(Function<KubeObject, ObjectReport> checker, Manifest manifest, PrintStream err) {
+        List<ObjectReport> objects = new ArrayList<>();
+        List<InputError> errors = new ArrayList<>(manifest.errors());
+        for (KubeObject object : manifest.objects()) {
+            try {
+                objects.add(checker.apply(object));
+            } catch (MalformedObjectException e) {
+                errors.add(InputError.at(object.line(), describe(object) + ": " + malformed(e)));
+            } catch (RuntimeException e) {
+                err.println(NAME + ": internal error while checking " + describe(object) + " in " + manifest.file()
+                        + "; please report it with the stack trace below");
+                e.printStackTrace(err);
+                errors.add(InputError.at(object.line(), describe(object)
+                        + ": internal error in dapr-guard (" + e.getClass().getSimpleName() + "); not checked"));
+            }
+        }
+        errors.sort(Comparator.comparing(InputError::line, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return new FileReport(manifest.file(), objects, errors);
+    }
+
+    private static String describe(KubeObject object) {
+        String name = object.node().path("metadata").path("name").asString("");
+        return object.kind() + (name.isEmpty() ? "" : " " + name);
+    }
+
+    private static String malformed(MalformedObjectException e) {
+        String path = e.path().isEmpty() ? "the object" : e.path();
+        String hint = e.path().contains("/metadata/annotations/")
+                ? "; annotation values are strings, so quote it (\"true\", \"8080\")"
+                : "; the apiserver would reject it too";
+        return path + " must be " + e.expected() + hint;
+    }
+
+    /**
+     * No library may print to standard output, and none needs to log: Spring's commons-logging gets its no-op log
+     * and SLF4J its no-op provider, unless the user chose others with {@code -D}. This also spares the run the
+     * start-up of a logging system.
+     */
+    private static void quietLogging() {
+        setIfAbsent("org.apache.commons.logging.LogFactory", "org.apache.commons.logging.impl.LogFactoryImpl");
+        setIfAbsent("org.apache.commons.logging.Log", "org.apache.commons.logging.impl.NoOpLog");
+        setIfAbsent("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        setIfAbsent("slf4j.internal.verbosity", "ERROR");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}
