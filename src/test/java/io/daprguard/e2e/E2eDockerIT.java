@@ -1,0 +1,25 @@
+package io.daprguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * {@code ./mvnw verify -Pe2e} asks for the real-cluster suite, so there a missing Docker engine is a failure, not the
+ * skip that {@code @Testcontainers(disabledWithoutDocker = true)} makes of {@link K3sEndToEndIT} in the default build.
+ * The e2e profile sets the property; without it (the default build) this is skipped.
+ */
+@EnabledIfSystemProperty(named = E2eDockerIT.REQUIRE_DOCKER, matches = "true")
+class E2eDockerIT {
+
+    static final String REQUIRE_DOCKER = "daprguard.e2e.requireDocker";
+
+    @Test
+    void dockerEngineIsAvailable() {
+        assertThat(DockerClientFactory.instance().isDockerAvailable())
+                .as("-Pe2e runs K3sEndToEndIT, which needs a Docker engine (Testcontainers found none)")
+                .isTrue();
+    }
+}
