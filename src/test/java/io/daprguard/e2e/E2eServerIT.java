@@ -1,11 +1,11 @@
 package io.daprguard.e2e;
 
+import io.daprguard.TestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -15,9 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +26,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,17 +71,7 @@ class E2eServerIT {
 
     @BeforeEach
     void trustOnlyTheGeneratedCaAndRegisterAsTheSuiteDoes() throws Exception {
-        X509Certificate ca;
-        try (InputStream in = Files.newInputStream(certs.resolve("ca.crt"))) {
-            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("dapr-guard-ca", ca);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        trustingOnlyTheCa = SSLContext.getInstance("TLS");
-        trustingOnlyTheCa.init(null, factory.getTrustManagers(), null);
+        trustingOnlyTheCa = TestClients.trustingOnly(certs);
 
         // The configurations exactly as K3sEndToEndIT registers them: webhook name -> URL.
         byte[] caPem = Files.readAllBytes(certs.resolve("ca.crt"));

@@ -2,10 +2,10 @@ package io.daprguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daprguard.TestClients;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.Rules;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,17 +13,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,19 +57,7 @@ class AdmissionOverTlsIT {
 
     @BeforeEach
     void trustOnlyTheGeneratedCa() throws Exception {
-        X509Certificate ca;
-        try (InputStream in = Files.newInputStream(certs.resolve("ca.crt"))) {
-            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("dapr-guard-ca", ca);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2)
-                .connectTimeout(TIMEOUT).build();
+        client = TestClients.trusting(certs);
     }
 
     private HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws Exception {

@@ -3,6 +3,7 @@ package io.daprguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.Reviews;
+import io.daprguard.TestClients;
 import io.daprguard.ops.ServingCertificateHealthIndicator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.registry.HealthContributorRegistry;

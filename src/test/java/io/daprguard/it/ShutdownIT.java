@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.daprguard.DaprGuardApplication;
 import io.daprguard.Reviews;
+import io.daprguard.TestClients;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;

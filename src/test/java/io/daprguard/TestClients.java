@@ -1,4 +1,4 @@
-package io.daprguard.it;
+package io.daprguard;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -15,14 +15,20 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** HTTP clients as the kube-apiserver and Prometheus use them. */
-final class TestClients {
+public final class TestClients {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private TestClients() {}
 
     /** HTTP/2 over TLS, trusting only the CA in {@code certs/ca.crt}, hostname verified. */
-    static HttpClient trusting(Path certs) throws Exception {
+    public static HttpClient trusting(Path certs) throws Exception {
+        return HttpClient.newBuilder().sslContext(trustingOnly(certs)).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(TIMEOUT).build();
+    }
+
+    /** A TLS context that trusts only the CA in {@code certs/ca.crt} (the one the server generated). */
+    public static SSLContext trustingOnly(Path certs) throws Exception {
         X509Certificate ca;
         try (InputStream in = Files.newInputStream(certs.resolve("ca.crt"))) {
             ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -34,11 +40,10 @@ final class TestClients {
         factory.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, factory.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2)
-                .connectTimeout(TIMEOUT).build();
+        return context;
     }
 
-    static HttpResponse<String> post(HttpClient client, int port, String path, HttpRequest.BodyPublisher body)
+    public static HttpResponse<String> post(HttpClient client, int port, String path, HttpRequest.BodyPublisher body)
             throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
                 .timeout(TIMEOUT).header("Content-Type", "application/json").POST(body).build();
@@ -46,7 +51,7 @@ final class TestClients {
     }
 
     /** A plain-HTTP GET on the management port. */
-    static HttpResponse<String> get(int port, String path, String accept) throws Exception {
+    public static HttpResponse<String> get(int port, String path, String accept) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(TIMEOUT);
         if (accept != null) {
             request.header("Accept", accept);
