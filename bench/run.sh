@@ -35,6 +35,8 @@
 #                                 waiting for a quiet machine: per phase (120 s full / 20 s quick), in total
 #                                 (1800 s / 120 s), and what counts as quiet (0.25 foreign cores)
 #   BENCH_SKIP=jmh,load,startup,memory,profile   skip stages (while working on the benchmark itself)
+#   BENCH_RUNS                    measured runs per load phase (3 full, 1 quick): --quick with BENCH_RUNS=3 gives
+#                                 medians of short runs in about half an hour
 #
 # Needs: root (or the tools installed), python3, ports 8443 and 9090 free. The load generator runs on the same
 # machine as the server; on a machine shared with other work, each phase first waits (bounded) for the other
@@ -60,10 +62,11 @@ if [ "$QUICK" = 1 ]; then
   UNLOADED_SMALL=500 UNLOADED_100K=100 UNLOADED_1M=30 PROFILE_SECONDS=6
   JMH_ARGS=(-f 1 -wi 5 -w 1s -i 3 -r 1s)
 else
-  MODE=full RUNS=3 WARM=4 GLOBAL_WARM=30 MEASURE=10 RATE_WARM=4 RATE_MEASURE=20 RATE_SKIP=2 START_TRIALS=5 QUIET_MAX=120 QUIET_BUDGET=1800
+  MODE=full RUNS=3 WARM=4 GLOBAL_WARM=30 MEASURE=10 RATE_WARM=4 RATE_MEASURE=8 RATE_SKIP=2 START_TRIALS=5 QUIET_MAX=120 QUIET_BUDGET=1800
   UNLOADED_SMALL=2000 UNLOADED_100K=400 UNLOADED_1M=200 PROFILE_SECONDS=15
   JMH_ARGS=(-f 3 -wi 8 -w 1s -i 5 -r 1s)
 fi
+RUNS=${BENCH_RUNS:-$RUNS}                     # measured runs per load phase (medians over them)
 QUIET_MAX=${BENCH_QUIET_MAX:-$QUIET_MAX}      # longest wait (s) for a quiet machine before a phase
 QUIET_BUDGET=${BENCH_QUIET_BUDGET:-$QUIET_BUDGET}  # longest total wait (s) over the whole run
 PORT=${BENCH_PORT:-8443}                      # admission port (HTTPS)
@@ -165,9 +168,9 @@ log "building target/dapr-guard.jar (./mvnw -B -q package -DskipTests)"
 log "building the JMH jar (./mvnw -B -q -Pbench package -> target/bench/benchmarks.jar)"
 ./mvnw -B -q -Pbench package >"$RAW/build-jmh.log" 2>&1 || die "JMH build failed (see $RAW/build-jmh.log)"
 
-# Container layout (Dockerfile): extract --layers --launcher, the four layers copied into one /app directory.
-"$JAVA" -Djarmode=tools -jar target/dapr-guard.jar extract --layers --launcher --destination "$WORK/layers" \
-  >/dev/null
+# Container layout (Dockerfile): extract --layers, the four layers copied into one /app directory
+# (dapr-guard.jar + lib/), then the Dockerfile's AOT cache training run (below, once the JVM options are known).
+"$JAVA" -Djarmode=tools -jar target/dapr-guard.jar extract --layers --destination "$WORK/layers" >/dev/null
 mkdir -p "$WORK/app"
 for layer in dependencies spring-boot-loader snapshot-dependencies application; do
   if [ -d "$WORK/layers/$layer" ]; then cp -a "$WORK/layers/$layer/." "$WORK/app/"; fi
@@ -237,10 +240,33 @@ trim_server_log() { # the audit log writes a line per patched/denied review: kee
 
 now_ms() { date +%s%3N; }
 
-# The Dockerfile's JVM options (JAVA_TOOL_OPTIONS); the memory stage tries others.
-DOCKER_JTO="-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Djava.io.tmpdir=/tmp"
+# The Dockerfile's JVM options (JAVA_TOOL_OPTIONS, read from the Dockerfile; the chart sets the same list by
+# default, ChartDefaultsTest checks that); the memory stage tries others.
+DOCKER_JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
+[ -n "$DOCKER_JTO" ] || die "no JAVA_TOOL_OPTIONS in the Dockerfile"
+echo "jto=$DOCKER_JTO" >>"$RAW/machine.txt"
 LAUNCH_JTO=$DOCKER_JTO
 LAUNCH_ENV=()
+
+# The Dockerfile's AOT cache training run: the context starts once and exits (spring.context.exit=onRefresh),
+# with the image's options, in the container layout; the ENTRYPOINT then runs with -XX:AOTCache.
+AOT_CACHE=""
+if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+  t0=$(date +%s%N)
+  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" SPRING_THREADS_VIRTUAL_ENABLED=true \
+      "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -Dspring.context.exit=onRefresh \
+      -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=true \
+      --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
+      && [ -s "$WORK/app/dapr-guard.aot" ]; then
+    AOT_CACHE=$WORK/app/dapr-guard.aot
+    python3 "$LIB/record.py" "$RESULTS" type=training variant=container-aot \
+      seconds="$(( ($(date +%s%N) - t0) / 1000000000 ))" file_bytes="$(stat -c %s "$AOT_CACHE")" ok=0
+    log "AOT cache (Dockerfile training run): $(numfmt --to=iec "$(stat -c %s "$AOT_CACHE")")"
+  else
+    log "the AOT cache training run failed (see $RAW/aot-training.log): the container layout runs without it"
+  fi
+  rm -rf "$WORK/aot-training"
+fi
 
 # launch NAME LAYOUT CERTDIR [JVM_ARGS...] -- [APP_ARGS...]
 #   LAYOUT: container (the Dockerfile's), extracted (java -jar extracted/dapr-guard.jar), fatjar.
@@ -256,7 +282,8 @@ launch() {
   : >"$SERVER_LOG"
   local dir cmd
   case "$layout" in
-    container) dir=$WORK/app; cmd=(org.springframework.boot.loader.launch.JarLauncher) ;;
+    container) dir=$WORK/app; cmd=(${AOT_CACHE:+"-XX:AOTCache=$AOT_CACHE"} -jar dapr-guard.jar) ;;
+    container-noaot) dir=$WORK/app; cmd=(-jar dapr-guard.jar) ;;
     extracted) dir=$WORK/extracted; cmd=(-jar dapr-guard.jar) ;;
     fatjar) dir=$WORK; cmd=(-jar "$ROOT/target/dapr-guard.jar") ;;
     *) die "unknown layout $layout" ;;
@@ -340,12 +367,13 @@ run_rate() { # BODY PATH PROTO RATE SECONDS OUT LOG
     timeout $((secs + 60)) "${H2[@]}" -c10 -m32 --rps=$((rate / 10)) -n "$n" -d "$(body "$b")" \
       --log-file="$lg" "https://127.0.0.1:$PORT$path" >"$out" 2>&1 || true
   else
-    # HTTP/1.1: keep-alive connections, one request at a time each (no pipelining). Tomcat closes a connection
-    # after 100 requests (maxKeepAliveRequests) and h2load --rps does not resume after reconnecting, so each
-    # connection sends at most 100: the per-connection rate is the largest divisor of the rate that keeps it so.
+    # HTTP/1.1: keep-alive connections, one request at a time each (no pipelining), as the kube-apiserver calls
+    # a Service-backed webhook. dapr-guard closes a connection after 1000 requests (server.tomcat.
+    # max-keep-alive-requests) and h2load --rps does not resume after reconnecting, so each connection sends at
+    # most 1000: the per-connection rate is the largest divisor of the rate (at most 100/s) that keeps it so.
     local per=1 d
-    for ((d = 1; d <= rate; d++)); do
-      if ((rate % d == 0 && d * secs <= 100)); then per=$d; fi
+    for ((d = 1; d <= rate && d <= 100; d++)); do
+      if ((rate % d == 0 && d * secs <= 1000)); then per=$d; fi
     done
     timeout $((secs + 60)) "${H2[@]}" --h1 -c$((rate / per)) -m1 --rps="$per" -n "$n" -d "$(body "$b")" \
       --log-file="$lg" "https://127.0.0.1:$PORT$path" >"$out" 2>&1 || true
@@ -423,12 +451,12 @@ unloaded_n() { # BODY DIVISOR
 # ---------------------------------------------------------------------------------------------------------------
 # 3. JMH
 # ---------------------------------------------------------------------------------------------------------------
-JMH_JVM="-XX:+UseSerialGC -Xms192m -Xmx192m -Ddaprguard.bench.bodies=$BENCH/bodies"
+JMH_JVM="-XX:+UseSerialGC -Xms128m -Xmx128m -Ddaprguard.bench.bodies=$BENCH/bodies"
 if ! skip jmh; then
 log "JMH: ${JMH_ARGS[*]} (one thread: scores are per core)"
 wait_quiet
 python3 "$LIB/cpustat.py" snap "$WORK/jmh-cpu0.json"
-# Forks get the container's GC and heap (SerialGC, 192 MiB); -jvmArgsAppend here replaces the annotations' one.
+# Forks get the container's GC and heap (SerialGC, 128 MiB); -jvmArgsAppend here replaces the annotations' one.
 "$JAVA" -jar target/bench/benchmarks.jar "${JMH_ARGS[@]}" -t 1 \
   -prof gc -jvmArgsAppend "$JMH_JVM" -rf json -rff "$RAW/jmh.json" \
   'io.daprguard.bench.*' >"$RAW/jmh.txt" 2>&1 || log "JMH failed (see $RAW/jmh.txt)"
@@ -610,22 +638,16 @@ if ! skip startup; then
 log "start-up experiments: $START_TRIALS trial(s) per variant"
 trials container-gen container fresh --
 trials container container ready --
+trials container-noaot container-noaot ready --
 trials fatjar fatjar ready --
-trials extracted extracted ready --
-trials container-lazy container ready -- --spring.main.lazy-initialization=true
+trials container-noaot-lazy container-noaot ready -- --spring.main.lazy-initialization=true
 if train appcds extracted "$WORK/app.jsa" "-XX:ArchiveClassesAtExit=$WORK/app.jsa" --; then
   trials extracted-appcds extracted ready "-XX:SharedArchiveFile=$WORK/app.jsa" --
 fi
 if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
-  if train aot extracted "$WORK/app.aot" "-XX:AOTCacheOutput=$WORK/app.aot" --; then
-    trials extracted-aot extracted ready "-XX:AOTCache=$WORK/app.aot" --
-  fi
-  if train aot-lazy extracted "$WORK/app-lazy.aot" "-XX:AOTCacheOutput=$WORK/app-lazy.aot" -- \
-      --spring.main.lazy-initialization=true; then
-    trials extracted-aot-lazy extracted ready "-XX:AOTCache=$WORK/app-lazy.aot" -- --spring.main.lazy-initialization=true
-  fi
-  if train container-aot container "$WORK/app-container.aot" "-XX:AOTCacheOutput=$WORK/app-container.aot" --; then
-    trials container-aot container ready "-XX:AOTCache=$WORK/app-container.aot" --
+  # The image's cache is trained on start-up alone; this one also on ~12 000 reviews (profiles, more classes).
+  if train aot-reviews extracted "$WORK/app.aot" "-XX:AOTCacheOutput=$WORK/app.aot" --; then
+    trials extracted-aot-reviews extracted ready "-XX:AOTCache=$WORK/app.aot" --
   fi
 else
   log "java $JAVA_FEATURE has no AOT cache (JDK 25+): skipping those variants"
@@ -633,7 +655,7 @@ fi
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-# 6b. Memory settings (measured only): peak RSS and throughput with other heap shares than the Dockerfile's 60 %
+# 6b. Memory settings (measured only): peak RSS and throughput with other heap shares than the Dockerfile's 40 %
 # ---------------------------------------------------------------------------------------------------------------
 memory_variant() { # NAME JAVA_TOOL_OPTIONS [ENV...]
   local name=$1
@@ -662,9 +684,9 @@ memory_variant() { # NAME JAVA_TOOL_OPTIONS [ENV...]
 }
 if ! skip memory; then
   log "memory settings (measured only)"
-  memory_variant heap40 "${DOCKER_JTO//=60/=40}"
-  memory_variant heap40-arena2 "${DOCKER_JTO//=60/=40}" MALLOC_ARENA_MAX=2
-  memory_variant heap30 "${DOCKER_JTO//=60/=30}"
+  memory_variant heap30 "${DOCKER_JTO//Percentage=40/Percentage=30}"
+  memory_variant heap40-arena2 "$DOCKER_JTO" MALLOC_ARENA_MAX=2
+  memory_variant heap50 "${DOCKER_JTO//Percentage=40/Percentage=50}"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -210,15 +210,13 @@ def jmh_find(name, **params):
 
 # ---- Start-up ----------------------------------------------------------------------------------------------
 VARIANTS = [
-    ("container-gen", "container layout (Dockerfile: layers + JarLauncher), certificates generated at start"),
-    ("container", "container layout, certificates present (as in a cluster: mounted Secret)"),
+    ("container-gen", "the image: layers, `java -XX:AOTCache -jar dapr-guard.jar`, certificates generated at start"),
+    ("container", "the image, certificates present (as in a cluster: mounted Secret)"),
+    ("container-noaot", "the image's layout without the AOT cache"),
     ("fatjar", "`java -jar target/dapr-guard.jar` (nested jars)"),
-    ("extracted", "`extract` layout: `java -jar dapr-guard/dapr-guard.jar` + lib/"),
-    ("container-lazy", "container layout + `spring.main.lazy-initialization=true`"),
+    ("container-noaot-lazy", "no AOT cache + `spring.main.lazy-initialization=true`"),
     ("extracted-appcds", "extract layout + AppCDS (`-XX:ArchiveClassesAtExit` training, `-XX:SharedArchiveFile`)"),
-    ("extracted-aot", "extract layout + JDK 25 AOT cache (`-XX:AOTCacheOutput` training, `-XX:AOTCache`)"),
-    ("extracted-aot-lazy", "extract layout + AOT cache + lazy initialization (trained with lazy init)"),
-    ("container-aot", "container layout + AOT cache (JarLauncher's class loader: little can be cached)"),
+    ("extracted-aot-reviews", "AOT cache trained on start-up and ~12 000 reviews (the image's: start-up only)"),
 ]
 
 
@@ -266,11 +264,15 @@ def targets():
     pv, pv_rows = p99("pod-typical-admitted", "/validate", "h2")
     pm1, _ = p99("pod-typical", "/mutate", "h1")
     pv1, _ = p99("pod-typical-admitted", "/validate", "h1")
-    ok = None if pm is None or pv is None else (pm <= 2 and pv <= 2)
+    # The kube-apiserver calls Service-backed webhooks over HTTP/1.1 (kubernetes#82090): that is the verdict;
+    # HTTP/2 is reported beside it, and named when it misses.
+    ok1 = None if pm1 is None or pv1 is None else (pm1 <= 2 and pv1 <= 2)
+    ok2 = None if pm is None or pv is None else (pm <= 2 and pv <= 2)
+    ok = ok1 if ok1 is not True or ok2 is not False else "**met over HTTP/1.1** (the apiserver's); missed over HTTP/2"
     lines.append(("p99 ≤ 2 ms at 1 000 reviews/s",
-                  f"client p99 HTTP/2: /mutate **{fmt(pm, 2)} ms**, /validate **{fmt(pv, 2)} ms** "
-                  f"(HTTP/1.1: {fmt(pm1, 2)} / {fmt(pv1, 2)} ms); server histogram p99 /mutate "
-                  f"{server_q(pm_rows, 'p99')} ms", ok))
+                  f"client p99 HTTP/1.1 (as the kube-apiserver calls a Service-backed webhook): /mutate "
+                  f"**{fmt(pm1, 2)} ms**, /validate **{fmt(pv1, 2)} ms**; HTTP/2: {fmt(pm, 2)} / {fmt(pv, 2)} ms; "
+                  f"server histogram p99 /mutate {server_q(pm_rows, 'p99')} ms", ok))
 
     # 3. linear + 1 MB < 20 ms
     per_kb = []
@@ -302,17 +304,18 @@ def targets():
     small = [r for r in ROWS if r.get("type") == "memory-small"]
     small_peak = small[0]["vmhwm_kb"] / MIB if small else None
     ok = None if hwm is None else hwm <= 256
-    lines.append(("RSS ≤ 256 MiB under load (320Mi limit: -XX:MaxRAM=320m, heap 60% = 192 MiB)",
+    lines.append(("RSS ≤ 256 MiB under load (chart: 320Mi limit, -XX:MaxRAM=320m here, heap 40 % = 128 MiB)",
                   f"peak RSS (VmHWM) with typical-size pods only (run 1, before any 100 KB / 1 MB pod) "
                   f"**{fmt(small_peak)} MiB**; over all phases incl. 1 MB pods **{fmt(hwm)} MiB**", ok))
 
     # 5. start
-    main = [r for r in ROWS if r.get("type") == "startup" and r.get("variant") == "container-gen"]
+    # The image never generates certificates (DAPR_GUARD_TLS_GENERATE=false: a Secret is mounted).
+    main = [r for r in ROWS if r.get("type") == "startup" and r.get("variant") == "container"]
     firsts = [(r.get("result") or {}).get("first_review_ms") for r in main]
     f = med(firsts)
     ok = None if f is None else f < 3000
     lines.append(("< 3 s from start to first served review",
-                  f"container layout, certificates generated: median **{fmt(f)} ms** over {len(firsts)} starts"
+                  f"the image (AOT cache, certificates mounted): median **{fmt(f)} ms** over {len(firsts)} starts"
                   f"{rng(firsts)}", ok))
 
     # 6. engine
@@ -328,6 +331,8 @@ def targets():
 
 
 def verdict(ok):
+    if isinstance(ok, str):
+        return ok
     return "n/a" if ok is None else ("**met**" if ok else "**missed**")
 
 
@@ -352,9 +357,9 @@ def main():
     p(f"| memory | {M.get('mem')} (`free -h`) |")
     p(f"| kernel | {M.get('kernel')} |")
     p(f"| JDK (server and JMH) | {M.get('java_version')} (`{M.get('java')}`) |")
-    p(f"| server | container layout (Dockerfile), `JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=60 "
-      f"-XX:InitialRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC`, `-XX:MaxRAM=320m` (heap 192 MiB), "
-      f"`SPRING_THREADS_VIRTUAL_ENABLED=true`, HTTPS + HTTP/2 on 8443 |")
+    p(f"| server | the image's layout and AOT cache (Dockerfile), `JAVA_TOOL_OPTIONS={M.get('jto')}`, "
+      f"`-XX:MaxRAM=320m` (the chart's 320Mi limit), `SPRING_THREADS_VIRTUAL_ENABLED=true`, HTTPS (HTTP/2 and "
+      f"HTTP/1.1) on 8443 |")
     p(f"| load tools | {M.get('h2load')}, {M.get('wrk')}; on the same machine as the server |")
     p(f"| load average | start {M.get('loadavg_start')}, end {M.get('loadavg_end')} |")
     if foreign:
@@ -395,8 +400,8 @@ def main():
 
     # Rate
     p("## Latency at fixed offered rates\n")
-    p("h2load `--rps` (HTTP/2: 10 connections x up to 32 streams; HTTP/1.1: `--h1`, 50 connections, one request "
-      "at a time each). Client percentiles from h2load's per-request log (nearest rank), server percentiles from "
+    p("h2load `--rps` (HTTP/2: 10 connections x up to 32 streams; HTTP/1.1: `--h1`, 10 connections at 1 000/s "
+      "and 5 at 500/s, one request at a time each, as the kube-apiserver calls a Service-backed webhook). Client percentiles from h2load's per-request log (nearest rank), server percentiles from "
       "the histogram (interpolated, bucket bound in brackets). Medians of the runs' percentiles.\n")
     p("| body | endpoint | proto | offered/s | achieved/s | client p50 | p99 | p99.9 | max ms | server p50 | p99 "
       "| p99.9 ms | server CPU | foreign CPU | errors |")
@@ -499,7 +504,8 @@ def main():
           f"| {fmt(med(startup_value(rows, 'ready_ms')))} | {fmt(med(rss))} | {', '.join(checks)} |")
     train = [r for r in ROWS if r.get("type") == "training"]
     if train:
-        p("\nTraining runs (start, ~12 000 reviews of every kind, SIGTERM; the archive is written at exit):\n")
+        p("\nTraining runs (container-aot: the Dockerfile's, start-up only, `spring.context.exit=onRefresh`; the "
+          "others: start, ~12 000 reviews of every kind, SIGTERM; the archive is written at exit):\n")
         p("| training | seconds | archive size |\n|---|---:|---:|")
         for r in train:
             p(f"| {r['variant']} | {r['seconds']} | {r['file_bytes'] / 1e6:.1f} MB |")
@@ -553,8 +559,10 @@ def main():
       "32 streams (HTTP/2) or 1 request (HTTP/1.1) outstanding, so latency is measured from the actual send. "
       "'achieved/s' shows whether the offered rate was held. The first 2 s of a rate run (connection set-up) are "
       "left out on both sides.")
-    p("- HTTP/1.1 at a fixed rate: Tomcat closes a keep-alive connection after 100 requests and h2load `--rps` does "
-      "not resume after a reconnect, so each connection sends at most 100 (200 connections at 1 000/s for 20 s). "
+    p("- HTTP/1.1 at a fixed rate: dapr-guard closes a keep-alive connection after 1 000 requests and h2load "
+      "`--rps` does not resume after a reconnect, so a rate run is 10 s long (8 s measured) at 100 requests/s per "
+      "connection. The kube-apiserver uses HTTP/1.1 for Service-backed webhooks (kubernetes#82090; HTTP/2 only for "
+      "a localhost URL, kubernetes#122558), so the HTTP/1.1 rows are the ones a cluster sees. "
       "h2load cannot parse Tomcat's status line (`HTTP/1.1 200 `, no reason phrase), so for those runs the "
       "outcome comes from the server's counters.")
     p("- 'errors' counts server-side `result=\"error\"` answers and client connection errors; a timed run that "

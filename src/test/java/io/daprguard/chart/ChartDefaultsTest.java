@@ -161,10 +161,16 @@ class ChartDefaultsTest {
     }
 
     @Test
-    void jvmIsSizedToTheContainer() {
-        assertThat(env(manifests.container(), "JAVA_TOOL_OPTIONS")).isEqualTo(
-                "-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
-                        + " -XX:+UseSerialGC -Djava.io.tmpdir=/tmp");
+    void jvmIsSizedToTheContainer() throws java.io.IOException {
+        String options = env(manifests.container(), "JAVA_TOOL_OPTIONS");
+        assertThat(options).isEqualTo("-XX:MaxRAMPercentage=40 -XX:MinRAMPercentage=40 -XX:InitialRAMPercentage=40"
+                + " -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000"
+                + " -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -Djava.io.tmpdir=/tmp");
+        // The chart replaces the image's JAVA_TOOL_OPTIONS: by default it must be the very same list.
+        java.util.regex.Matcher image = java.util.regex.Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("Dockerfile")));
+        assertThat(image.find()).as("Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
+        assertThat(options).isEqualTo(image.group(1));
     }
 
     @Test

@@ -147,7 +147,8 @@ class OptionalObjectsTest {
         assertThat(manifests.only("Deployment").path("spec").path("strategy").path("rollingUpdate").path("maxSurge")
                 .asString()).isEqualTo("25%");
         assertThat(env(manifests.container(), "JAVA_TOOL_OPTIONS"))
-                .startsWith("-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=60 ").endsWith(" -Xss512k");
+                .startsWith("-XX:MaxRAMPercentage=60 -XX:MinRAMPercentage=60 -XX:InitialRAMPercentage=60 ")
+                .endsWith(" -Djava.io.tmpdir=/tmp -XX:ActiveProcessorCount=2");
         assertThat(RestrictedProfile.violations(podSpec)).isEmpty();
     }
 

@@ -66,23 +66,30 @@ class DockerfileTest {
     }
 
     @Test
-    void entrypointIsExecFormOnTheExtractedLayers() {
-        assertThat(last("ENTRYPOINT")).isEqualTo("ENTRYPOINT [\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+    void entrypointIsExecFormOnTheExtractedLayersWithTheAotCache() {
+        assertThat(last("ENTRYPOINT"))
+                .isEqualTo("ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/dapr-guard.aot\", \"-jar\", \"dapr-guard.jar\"]");
+        assertThat(last("WORKDIR")).isEqualTo("WORKDIR /app");
         assertThat(all("CMD")).isEmpty();
         assertThat(all("COPY").stream().filter(c -> c.startsWith("COPY --from=build /layers/")).map(c -> c.split(" ")[2]))
                 .containsExactly("/layers/dependencies/", "/layers/spring-boot-loader/",
                         "/layers/snapshot-dependencies/", "/layers/application/");
         assertThat(String.join("\n", instructions))
-                .contains("java -Djarmode=tools -jar target/dapr-guard.jar extract --layers --launcher --destination /layers");
+                .contains("java -Djarmode=tools -jar target/dapr-guard.jar extract --layers --destination /layers");
     }
 
     @Test
-    void containerAwareJvmVirtualThreadsAndNoCertificateGeneration() {
-        String env = String.join(" ", all("ENV"));
-        assertThat(env).contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError")
-                .contains("SPRING_THREADS_VIRTUAL_ENABLED=true").contains("DAPR_GUARD_TLS_GENERATE=false")
-                .doesNotContain("-Xmx");
-        assertThat(String.join(" ", all("EXPOSE"))).isEqualTo("EXPOSE 8443 9090");
+    void aotCacheIsTrainedInTheRuntimeImageWithItsOwnOptionsAndLeavesNoKeys() {
+        List<String> runs = all("RUN");
+        String training = runs.get(runs.size() - 1);
+        // In the runtime stage, after its ENV (same JVM, same jars, same options as the ENTRYPOINT's run)...
+        assertThat(instructions.indexOf(training)).isGreaterThan(instructions.indexOf(last("FROM")))
+                .isGreaterThan(instructions.indexOf(last("ENV"))).isLessThan(instructions.indexOf(last("USER")));
+        // ...the same jar and cache path as the ENTRYPOINT, and the throw-away certificates are removed in the
+        // same layer.
+        assertThat(training).startsWith("RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot")
+                .contains("-Dspring.context.exit=onRefresh -jar dapr-guard.jar")
+                .contains("--dapr-guard.tls.dir=/tmp/aot-training").contains("rm -rf /tmp/aot-training");
     }
 
     @Test
