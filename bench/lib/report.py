@@ -320,9 +320,15 @@ def targets():
 
     # 6. engine
     eng = [j for j in JMH if j["name"] == "PolicyEngineBench.review"]
-    if eng:
-        worst = min(eng, key=lambda j: j["score"])
-        text = "; ".join(f"{j['params'].get('body')} {j['params'].get('webhook')} {fmt(j['score'])}/s" for j in eng)
+    pods = [j for j in eng if j["params"].get("body", "").startswith("pod-")]
+    if pods:
+        # The target counts pod evaluations; the Deployment rows (a template, not a pod) are shown beside them.
+        worst = min(pods, key=lambda j: j["score"])
+        text = "; ".join(f"{j['params'].get('body')} {j['params'].get('webhook')} {fmt(j['score'])}/s" for j in pods)
+        others = [j for j in eng if j not in pods]
+        if others:
+            text += " (not pods, for comparison: " + "; ".join(
+                f"{j['params'].get('body')} {j['params'].get('webhook')} {fmt(j['score'])}/s" for j in others) + ")"
         ok = worst["score"] >= 100_000
     else:
         text, ok = "n/a", None
