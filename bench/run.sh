@@ -251,7 +251,9 @@ LAUNCH_ENV=()
 # The Dockerfile's AOT cache training run: the context starts once and exits (spring.context.exit=onRefresh),
 # with the image's options, in the container layout; the ENTRYPOINT then runs with -XX:AOTCache.
 AOT_CACHE=""
-if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+AOT_JDK=0 # JDK 25+ has the AOT cache (JEP 483/514)
+if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then AOT_JDK=1; fi
+if [ "$AOT_JDK" = 1 ]; then
   t0=$(date +%s%N)
   if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" SPRING_THREADS_VIRTUAL_ENABLED=true \
       "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -Dspring.context.exit=onRefresh \
@@ -269,7 +271,8 @@ if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
 fi
 
 # launch NAME LAYOUT CERTDIR [JVM_ARGS...] -- [APP_ARGS...]
-#   LAYOUT: container (the Dockerfile's), extracted (java -jar extracted/dapr-guard.jar), fatjar.
+#   LAYOUT: container (the Dockerfile's, with its AOT cache when there is one), container-noaot (the same without
+#   it), extracted (java -jar extracted/dapr-guard.jar), fatjar.
 #   Sets SERVER_PID, SERVER_LOG, LAUNCH_NS.
 launch() {
   local name=$1 layout=$2 certs=$3
@@ -644,7 +647,7 @@ trials container-noaot-lazy container-noaot ready -- --spring.main.lazy-initiali
 if train appcds extracted "$WORK/app.jsa" "-XX:ArchiveClassesAtExit=$WORK/app.jsa" --; then
   trials extracted-appcds extracted ready "-XX:SharedArchiveFile=$WORK/app.jsa" --
 fi
-if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+if [ "$AOT_JDK" = 1 ]; then
   # The image's cache is trained on start-up alone; this one also on ~12 000 reviews (profiles, more classes).
   if train aot-reviews extracted "$WORK/app.aot" "-XX:AOTCacheOutput=$WORK/app.aot" --; then
     trials extracted-aot-reviews extracted ready "-XX:AOTCache=$WORK/app.aot" --

@@ -4,13 +4,18 @@ import static io.daprguard.chart.ChartRenderer.NAMESPACE;
 import static io.daprguard.chart.ChartRenderer.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -161,14 +166,13 @@ class ChartDefaultsTest {
     }
 
     @Test
-    void jvmIsSizedToTheContainer() throws java.io.IOException {
+    void jvmIsSizedToTheContainer() throws IOException {
         String options = env(manifests.container(), "JAVA_TOOL_OPTIONS");
         assertThat(options).isEqualTo("-XX:MaxRAMPercentage=40 -XX:MinRAMPercentage=40 -XX:InitialRAMPercentage=40"
                 + " -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000"
                 + " -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -Djava.io.tmpdir=/tmp");
         // The chart replaces the image's JAVA_TOOL_OPTIONS: by default it must be the very same list.
-        java.util.regex.Matcher image = java.util.regex.Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"")
-                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("Dockerfile")));
+        Matcher image = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(Path.of("Dockerfile")));
         assertThat(image.find()).as("Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
         assertThat(options).isEqualTo(image.group(1));
     }
