@@ -21,7 +21,8 @@
 #   5. Load, over HTTPS on 127.0.0.1:8443, every phase preceded by its own warm-up and bounded in time (and
 #      count), with the server's histogram scraped from :9090/metrics before and after it:
 #        - saturation: h2load (HTTP/2) and wrk (HTTP/1.1 keep-alive) per body / endpoint;
-#        - fixed offered rates of 500 and 1000 reviews/s: h2load --rps (HTTP/2, and HTTP/1.1 with --h1);
+#        - fixed offered rates of 500 and 1000 reviews/s: Poisson arrivals over 10 connections (h2load timing
+#          scripts, HTTP/2 and HTTP/1.1), and h2load --rps bursts (10 reviews at once) over HTTP/1.1 beside them;
 #        - unloaded latency (one request at a time) of the typical and the large pods.
 #      Resident memory is sampled all along (VmRSS/VmHWM from /proc/<pid>/status).
 #   6. Start-up experiments: fat jar, extracted jar, AppCDS, the JDK 25 AOT cache, lazy initialization.
@@ -362,16 +363,33 @@ run_saturation() { # BODY PATH PROTO SECONDS OUT LOG
   fi
 }
 
-run_rate() { # BODY PATH PROTO RATE SECONDS OUT LOG
-  local b=$1 path=$2 proto=$3 rate=$4 secs=$5 out=$6 lg=$7 n
+run_rate() { # BODY PATH PROTO RATE SECONDS OUT LOG ARRIVALS SEED
+  local b=$1 path=$2 proto=$3 rate=$4 secs=$5 out=$6 lg=$7 arrivals=$8 seed=${9:-1} n
   n=$((rate * secs))
-  if [ "$proto" = h2 ]; then
-    # 10 HTTP/2 connections with up to 32 streams each: a request is only held back if 32 are outstanding.
+  if [ "$arrivals" = poisson ]; then
+    # 10 keep-alive connections, one h2load process each, every one a Poisson process of rate/10 per second
+    # (bench/lib/arrivals.py): together a Poisson stream of `rate` reviews/s from independent clients. HTTP/1.1:
+    # one request at a time per connection, as the kube-apiserver calls a Service-backed webhook; HTTP/2: up
+    # to 32 streams per connection. A request is sent at its scripted time unless its connection is busy.
+    local i pids=() script=$WORK/arrivals-$$ h
+    python3 "$LIB/arrivals.py" "$rate" 10 "$secs" "$seed" "https://127.0.0.1:$PORT$path" "$script" >/dev/null
+    if [ "$proto" = h2 ]; then h=(-m32); else h=(--h1 -m1); fi
+    for ((i = 0; i < 10; i++)); do
+      timeout $((secs + 60)) "${H2[@]}" -c1 "${h[@]}" -d "$(body "$b")" --timing-script-file="$script-$i.txt" \
+        --log-file="$lg.$i" "https://127.0.0.1:$PORT$path" >"$out.$i" 2>&1 &
+      pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i" || true; done
+    cat "$out".[0-9] >"$out"
+    if [ "$lg" != /dev/null ]; then cat "$lg".[0-9] >"$lg"; fi
+    rm -f "$out".[0-9] "$lg".[0-9] "$script"-*.txt
+  elif [ "$proto" = h2 ]; then
+    # Bursts: h2load --rps runs one timer per connection, and the 10 connections of one h2load thread fire
+    # together: 10 reviews at once, 100 times a second (at 1 000/s). Shown beside the Poisson runs.
     timeout $((secs + 60)) "${H2[@]}" -c10 -m32 --rps=$((rate / 10)) -n "$n" -d "$(body "$b")" \
       --log-file="$lg" "https://127.0.0.1:$PORT$path" >"$out" 2>&1 || true
   else
-    # HTTP/1.1: keep-alive connections, one request at a time each (no pipelining), as the kube-apiserver calls
-    # a Service-backed webhook. dapr-guard closes a connection after 1000 requests (server.tomcat.
+    # HTTP/1.1 bursts: dapr-guard closes a keep-alive connection after 1000 requests (server.tomcat.
     # max-keep-alive-requests) and h2load --rps does not resume after reconnecting, so each connection sends at
     # most 1000: the per-connection rate is the largest divisor of the rate (at most 100/s) that keeps it so.
     local per=1 d
@@ -392,21 +410,21 @@ webhook_of() { case $1 in /mutate) echo mutate ;; *) echo validate ;; esac; }
 
 # phase KIND BODY PATH PROTO RUN [RATE]: warm-up, then the measured run between two scrapes and CPU snapshots.
 phase() {
-  local kind=$1 b=$2 path=$3 proto=$4 run=$5 rate=${6:-0}
-  local id="$kind-$b-$(webhook_of "$path")-$proto${rate:+-$rate}-r$run"
+  local kind=$1 b=$2 path=$3 proto=$4 run=$5 rate=${6:-0} arrivals=${7:-}
+  local id="$kind-$b-$(webhook_of "$path")-$proto${rate:+-$rate}${arrivals:+-$arrivals}-r$run"
   id=${id//-0-r/-r}
   local f=$RAW/$id
   wait_quiet
   case $kind in
     saturation) run_saturation "$b" "$path" "$proto" "$WARM" "$f.warm.txt" /dev/null ;;
-    rate) run_rate "$b" "$path" "$proto" "$rate" "$RATE_WARM" "$f.warm.txt" /dev/null ;;
+    rate) run_rate "$b" "$path" "$proto" "$rate" "$RATE_WARM" "$f.warm.txt" /dev/null "$arrivals" $((run * 100)) ;;
     unloaded) run_unloaded "$b" "$path" "$(unloaded_n "$b" 2)" "$f.warm.txt" /dev/null ;;
   esac
   local t0 t1 since=()
   if [ "$kind" = rate ]; then
     # The rate run opens its connections (up to 200 TLS handshakes for HTTP/1.1) at its start: it runs
     # RATE_SKIP s longer, and both the client statistics and the server scrape start RATE_SKIP s in.
-    run_rate "$b" "$path" "$proto" "$rate" $((RATE_MEASURE + RATE_SKIP)) "$f.txt" "$f.log" &
+    run_rate "$b" "$path" "$proto" "$rate" $((RATE_MEASURE + RATE_SKIP)) "$f.txt" "$f.log" "$arrivals" "$run" &
     local tool_pid=$!
     sleep "$RATE_SKIP"
     since=(--since-us "$(date +%s%6N)")
@@ -436,7 +454,7 @@ phase() {
       >"$f.tool.json"
   fi
   python3 "$LIB/record.py" "$RESULTS" type="$kind" body="$b" bytes="$(stat -c %s "$(body "$b")")" \
-    endpoint="$path" proto="$proto" run="$run" rate="$rate" t0_ms="$t0" t1_ms="$t1" \
+    endpoint="$path" proto="$proto" run="$run" rate="$rate" arrivals="$arrivals" t0_ms="$t0" t1_ms="$t1" \
     tool=@"$f.tool.json" server=@"$f.server.json" cpu=@"$f.cpu.json"
   rm -f "$f.log" "$f.before.prom" "$f.cpu0.json" "$f.cpu1.json"
   trim_server_log
@@ -454,12 +472,12 @@ unloaded_n() { # BODY DIVISOR
 # ---------------------------------------------------------------------------------------------------------------
 # 3. JMH
 # ---------------------------------------------------------------------------------------------------------------
-JMH_JVM="-XX:+UseSerialGC -Xms128m -Xmx128m -Ddaprguard.bench.bodies=$BENCH/bodies"
+JMH_JVM="-XX:+UseParallelGC -Xms80m -Xmx80m -Ddaprguard.bench.bodies=$BENCH/bodies"
 if ! skip jmh; then
 log "JMH: ${JMH_ARGS[*]} (one thread: scores are per core)"
 wait_quiet
 python3 "$LIB/cpustat.py" snap "$WORK/jmh-cpu0.json"
-# Forks get the container's GC and heap (SerialGC, 128 MiB); -jvmArgsAppend here replaces the annotations' one.
+# Forks get the container's GC and heap (ParallelGC, 80 MiB); -jvmArgsAppend here replaces the annotations' one.
 "$JAVA" -jar target/bench/benchmarks.jar "${JMH_ARGS[@]}" -t 1 \
   -prof gc -jvmArgsAppend "$JMH_JVM" -rf json -rff "$RAW/jmh.json" \
   'io.daprguard.bench.*' >"$RAW/jmh.txt" 2>&1 || log "JMH failed (see $RAW/jmh.txt)"
@@ -508,10 +526,13 @@ SAT_CELLS=(
   "pod-1m /mutate h2" "pod-1m /mutate h1"
   "pod-1m-admitted /validate h2" "pod-1m-admitted /validate h1"
 )
+# Fixed rates: Poisson arrivals over 10 connections for every cell; the h2load --rps bursts (10 at once) for
+# the HTTP/1.1 cells at 1 000/s, beside them.
 RATE_CELLS=(
-  "pod-typical /mutate h2" "pod-typical /mutate h1"
-  "pod-typical-admitted /validate h2" "pod-typical-admitted /validate h1"
+  "pod-typical /mutate h2 poisson" "pod-typical /mutate h1 poisson"
+  "pod-typical-admitted /validate h2 poisson" "pod-typical-admitted /validate h1 poisson"
 )
+BURST_CELLS=("pod-typical /mutate h1 burst" "pod-typical-admitted /validate h1 burst")
 UNLOADED_CELLS=(
   "pod-typical /mutate" "pod-typical-admitted /validate"
   "pod-100k /mutate" "pod-100k-admitted /validate"
@@ -532,9 +553,13 @@ for ((run = 1; run <= RUNS; run++)); do
     if [ "$pass" = small ]; then
       for rate in 500 1000; do
         for cell in "${RATE_CELLS[@]}"; do
-          read -r b path proto <<<"$cell"
-          phase rate "$b" "$path" "$proto" "$run" "$rate"
+          read -r b path proto arrivals <<<"$cell"
+          phase rate "$b" "$path" "$proto" "$run" "$rate" "$arrivals"
         done
+      done
+      for cell in "${BURST_CELLS[@]}"; do
+        read -r b path proto arrivals <<<"$cell"
+        phase rate "$b" "$path" "$proto" "$run" 1000 "$arrivals"
       done
     fi
     for cell in "${UNLOADED_CELLS[@]}"; do
@@ -658,7 +683,7 @@ fi
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-# 6b. Memory settings (measured only): peak RSS and throughput with other heap shares than the Dockerfile's 40 %
+# 6b. Memory settings (measured only): peak RSS and throughput with other settings than the Dockerfile's
 # ---------------------------------------------------------------------------------------------------------------
 memory_variant() { # NAME JAVA_TOOL_OPTIONS [ENV...]
   local name=$1
@@ -687,9 +712,9 @@ memory_variant() { # NAME JAVA_TOOL_OPTIONS [ENV...]
 }
 if ! skip memory; then
   log "memory settings (measured only)"
-  memory_variant heap30 "${DOCKER_JTO//Percentage=40/Percentage=30}"
-  memory_variant heap40-arena2 "$DOCKER_JTO" MALLOC_ARENA_MAX=2
-  memory_variant heap50 "${DOCKER_JTO//Percentage=40/Percentage=50}"
+  memory_variant heap20 "${DOCKER_JTO//Percentage=25/Percentage=20}"
+  memory_variant heap30 "${DOCKER_JTO//Percentage=25/Percentage=30}"
+  memory_variant no-memlimit "${DOCKER_JTO/ -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,\*.\*,12m~stop/}"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Client-side latency of one h2load run.
+"""Client-side latency of one h2load run (or of several run side by side, their reports in one file).
 
   latency.py H2LOAD_STDOUT [LOG_FILE] [--h1] [--since-us EPOCH_MICROS]
 
@@ -33,20 +33,20 @@ def main():
         del args[i:i + 2]
     out = {}
     text = open(args[0]).read()
-    m = re.search(r"finished in ([0-9.]+)(m?s), ([0-9.]+) req/s", text)
-    if m:
-        secs = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
-        out["elapsed_s"] = secs
-        out["tool_rps"] = float(m.group(3))
-    m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, "
-                  r"(\d+) timeout", text)
-    if m:
+    # Several h2load processes (the Poisson rate runs) write one report each into the file: counts add up, the
+    # rates too (they ran at the same time), the elapsed time is the longest.
+    runs = list(re.finditer(r"finished in ([0-9.]+)(m?s), ([0-9.]+) req/s", text))
+    if runs:
+        out["elapsed_s"] = max(float(m.group(1)) / (1000 if m.group(2) == "ms" else 1) for m in runs)
+        out["tool_rps"] = round(sum(float(m.group(3)) for m in runs), 2)
+    for m in re.finditer(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, "
+                         r"(\d+) errored, (\d+) timeout", text):
         for i, k in enumerate(("total", "started", "done", "succeeded", "failed", "errored", "timeout")):
-            out["req_" + k] = int(m.group(i + 1))
-    m = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
-    if m:
-        out["status"] = {"2xx": int(m.group(1)), "3xx": int(m.group(2)), "4xx": int(m.group(3)),
-                         "5xx": int(m.group(4))}
+            out["req_" + k] = out.get("req_" + k, 0) + int(m.group(i + 1))
+    for m in re.finditer(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text):
+        status = out.setdefault("status", {"2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0})
+        for i, k in enumerate(("2xx", "3xx", "4xx", "5xx")):
+            status[k] += int(m.group(i + 1))
     if h1:
         # h2load's HTTP/1.1 parser misses a status line without a reason phrase (Tomcat's "HTTP/1.1 200 "), so
         # it reports every request as failed with status 0: statuses are unknown here, not errors.
