@@ -14,8 +14,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,10 +54,26 @@ public final class AdmissionMetrics implements ReviewListener {
             Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Component",
                     "Configuration");
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+    private static final int MODES = Mode.values().length;
     private static final List<String> RESULTS = List.of("allowed", "patched", "denied", AdmissionHandler.ERROR);
 
     private final MeterRegistry registry;
     private final boolean namespaceLabel;
+    /**
+     * The request series met so far, looked up once per review instead of built and registered each time (a
+     * builder, sorted tags and a registry lookup per meter): bounded by the label sets above, times the
+     * namespaces when that label is on.
+     */
+    private final ConcurrentMap<SeriesKey, Series> series = new ConcurrentHashMap<>();
+    /** Rule counters by rule, outcome and mode, all registered at start. */
+    private final Map<String, Counter[]> ruleCounters = new HashMap<>();
+
+    /** The labels of one request series but {@code result}. */
+    private record SeriesKey(Webhook webhook, Mode mode, String kind, String operation, boolean dryRun,
+            String namespace) {}
+
+    /** The timer and the counters (one per result) of one {@link SeriesKey}. */
+    private record Series(Timer timer, Map<String, Counter> counters) {}
 
     /**
      * @param namespaceLabel add a {@code namespace} label to the request series (cardinality grows with the
@@ -66,17 +86,17 @@ public final class AdmissionMetrics implements ReviewListener {
                 .tag("version", version).register(registry);
         for (Mode mode : Mode.values()) {
             for (Webhook webhook : Webhook.values()) {
-                Tags tags = base(webhook, mode, "Pod", "CREATE", false, "");
-                timer(tags);
-                for (String result : RESULTS) {
-                    counter(tags.and("result", result));
+                series(new SeriesKey(webhook, mode, "Pod", "CREATE", false, ""));
+            }
+        }
+        for (Rule rule : Rules.all()) {
+            Counter[] counters = new Counter[RuleOutcome.Kind.values().length * MODES];
+            for (RuleOutcome.Kind outcome : RuleOutcome.Kind.values()) {
+                for (Mode mode : Mode.values()) {
+                    counters[outcome.ordinal() * MODES + mode.ordinal()] = ruleCounter(rule.id(), outcome, mode);
                 }
             }
-            for (Rule rule : Rules.all()) {
-                for (RuleOutcome.Kind outcome : RuleOutcome.Kind.values()) {
-                    ruleCounter(rule.id(), outcome, mode);
-                }
-            }
+            ruleCounters.put(rule.id(), counters);
         }
     }
 
@@ -86,21 +106,47 @@ public final class AdmissionMetrics implements ReviewListener {
         String kind = request == null ? "unknown" : KINDS.contains(request.kind()) ? request.kind() : "other";
         String operation = request == null ? "unknown"
                 : OPERATIONS.contains(request.operation()) ? request.operation() : "other";
-        Tags tags = base(outcome.webhook(), outcome.mode(), kind, operation, request != null && request.dryRun(),
-                request == null ? "" : request.namespace());
-        counter(tags.and("result", outcome.result())).increment();
-        timer(tags).record(nanos, TimeUnit.NANOSECONDS);
+        String namespace =
+                namespaceLabel && request != null && request.namespace() != null ? request.namespace() : "";
+        SeriesKey key = new SeriesKey(outcome.webhook(), outcome.mode(), kind, operation,
+                request != null && request.dryRun(), namespace);
+        Series found = series(key);
+        Counter counter = found.counters().get(outcome.result());
+        if (counter == null) { // not one of RESULTS: registered on the spot
+            counter = counter(tags(key).and("result", outcome.result()));
+        }
+        counter.increment();
+        found.timer().record(nanos, TimeUnit.NANOSECONDS);
         if (outcome.verdict() != null) {
             for (RuleOutcome rule : outcome.verdict().outcomes()) {
-                ruleCounter(rule.rule(), rule.kind(), outcome.mode()).increment();
+                Counter[] counters = ruleCounters.get(rule.rule());
+                if (counters != null) {
+                    counters[rule.kind().ordinal() * MODES + outcome.mode().ordinal()].increment();
+                } else {
+                    ruleCounter(rule.rule(), rule.kind(), outcome.mode()).increment();
+                }
             }
         }
     }
 
-    private Tags base(Webhook webhook, Mode mode, String kind, String operation, boolean dryRun, String namespace) {
-        Tags tags = Tags.of("webhook", webhook.configName(), "mode", mode.configName(), "kind", kind,
-                "operation", operation, "dry_run", Boolean.toString(dryRun));
-        return namespaceLabel ? tags.and("namespace", namespace) : tags;
+    private Series series(SeriesKey key) {
+        Series found = series.get(key);
+        return found != null ? found : series.computeIfAbsent(key, this::register);
+    }
+
+    private Series register(SeriesKey key) {
+        Tags tags = tags(key);
+        Map<String, Counter> counters = new HashMap<>();
+        for (String result : RESULTS) {
+            counters.put(result, counter(tags.and("result", result)));
+        }
+        return new Series(timer(tags), Map.copyOf(counters));
+    }
+
+    private Tags tags(SeriesKey key) {
+        Tags tags = Tags.of("webhook", key.webhook().configName(), "mode", key.mode().configName(), "kind",
+                key.kind(), "operation", key.operation(), "dry_run", Boolean.toString(key.dryRun()));
+        return namespaceLabel ? tags.and("namespace", key.namespace()) : tags;
     }
 
     private Counter counter(Tags tags) {
