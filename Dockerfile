@@ -46,7 +46,7 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:Initi
     DAPR_GUARD_TLS_GENERATE=false
 # AOT cache training run (JDK 25, -XX:AOTCacheOutput): the application context starts once and exits
 # (spring.context.exit=onRefresh); the classes it loaded and linked are written to /app/dapr-guard.aot, and the
-# ENTRYPOINT maps them at start (first review in about 2.3 s instead of 4.2 s, bench/results/latest.md). The run
+# ENTRYPOINT maps them at start (first review in about 2.0 s instead of 3.4 s, bench/results/latest.md). The run
 # uses throw-away certificates in /tmp, deleted in the same layer. A JVM that cannot use the cache (another JDK,
 # changed jars) says so in a warning and starts normally.
 RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -Dspring.context.exit=onRefresh -jar dapr-guard.jar \

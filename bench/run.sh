@@ -4,7 +4,7 @@
 # Usage: bench/run.sh [--quick]
 #
 #   (default)  full mode: 3 measured runs of every load phase (medians reported), 5 start-up trials per variant,
-#              JMH with 3 forks. About an hour on a 2-core machine.
+#              JMH with 3 forks. About 50 minutes on a 2-core machine.
 #   --quick    1 run of everything with short phases and JMH iterations: a smoke test of the whole pipeline
 #              (about 15 minutes); its numbers are indicative only.
 #

@@ -73,6 +73,31 @@ class AdmissionMetricsTest {
     }
 
     @Test
+    void repeatedReviewsKeepCountingOnTheSameSeries() throws InterruptedException {
+        // The meters are looked up once per series and reused: counts and the histogram must still add up,
+        // also when several threads review at once.
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 25; i++) {
+                    serve(Reviews.podCreate("admission.k8s.io/v1", "u", BAD_POD), Webhook.VALIDATE, false);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(registry.scrape())
+                .contains("daprguard_admission_requests_total{dry_run=\"false\",kind=\"Pod\",mode=\"enforce\","
+                        + "operation=\"CREATE\",result=\"denied\",webhook=\"validate\"} 100.0")
+                .contains("daprguard_admission_duration_seconds_count{dry_run=\"false\",kind=\"Pod\","
+                        + "mode=\"enforce\",operation=\"CREATE\",webhook=\"validate\"} 100")
+                .contains("daprguard_rule_results_total{mode=\"enforce\",outcome=\"violation\","
+                        + "rule=\"sidecar-resources\"} 100.0");
+    }
+
+    @Test
     void namespaceLabelOnlyWhenSwitchedOn() {
         PrometheusMeterRegistry withNamespace = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AdmissionMetrics labelled = new AdmissionMetrics(withNamespace, true, "1");
