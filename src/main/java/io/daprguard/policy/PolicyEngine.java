@@ -12,11 +12,13 @@ import io.daprguard.rules.Problem;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.RuleContext;
 import io.daprguard.rules.Rules;
+import io.daprguard.rules.WorkingCopy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Applies the {@link Policy} to one object. Knows nothing of HTTP or Spring: the webhook endpoints and the
  * offline check call the same method with plain values.
  *
- * <p>Mutation edits a private deep copy of the request's raw JSON and the patch is the diff of the two trees
- * (add/replace only, see {@link #diff}), so fields no model knows survive. Validation looks at the object as it will be admitted:
+ * <p>Mutation edits a copy-on-write {@link WorkingCopy} of the request's raw JSON and the patch is the diff of the
+ * two trees (add/replace only, see {@link #diff}), so fields no model knows survive. Validation looks at the object as it will be admitted:
  * a workload template as pod mutation will leave it, a Pod as it is (mutation already ran), and in audit mode as
  * enforce mode would have left it.
  */
@@ -95,7 +97,7 @@ public final class PolicyEngine implements Reviewer {
     private Verdict mutate(
             ObjectNode object, Target target, List<Rule> active, RuleContext context, Mode mode,
             List<String> warnings, List<RuleOutcome> outcomes) {
-        ObjectNode copy = object.deepCopy();
+        WorkingCopy copy = WorkingCopy.of(object);
         Map<String, List<String>> changes = applyMutations(copy, target, active, context);
         boolean patchable = target.pod() || policy.mutateTemplates();
         boolean patch = mode == Mode.ENFORCE && patchable;
@@ -115,7 +117,7 @@ public final class PolicyEngine implements Reviewer {
             return new Verdict(Verdict.Decision.ALLOWED, null, null, warnings, outcomes, true);
         }
         ArrayNode operations = object.arrayNode();
-        diff("", object, copy, operations);
+        diff("", object, copy.root(), operations);
         return new Verdict(Verdict.Decision.PATCHED, null, operations, warnings, outcomes, true);
     }
 
@@ -126,9 +128,14 @@ public final class PolicyEngine implements Reviewer {
      * aligns arrays with a longest common subsequence: quadratic in time and memory, which a pod with tens of
      * thousands of containers or env entries turns into an out-of-memory error.) A removed field or a shorter
      * array would mean a bug in a rule, and is refused rather than patched.
+     *
+     * <p>A subtree that is the same node on both sides is skipped without looking into it: mutation works on a
+     * {@link WorkingCopy}, which shares every subtree no rule wrote under, so the walk only visits the objects
+     * and arrays on the way to a change. Equal trees that share nothing still give no operation, after a full
+     * walk.
      */
     static void diff(String path, JsonNode before, JsonNode after, ArrayNode operations) {
-        if (before.equals(after)) {
+        if (before == after) {
             return;
         }
         if (before instanceof ObjectNode from && after instanceof ObjectNode to) {
@@ -138,8 +145,11 @@ public final class PolicyEngine implements Reviewer {
                 }
             }
             for (Map.Entry<String, JsonNode> field : to.properties()) {
-                String child = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
                 JsonNode old = from.get(field.getKey());
+                if (old == field.getValue()) {
+                    continue;
+                }
+                String child = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
                 if (old == null) {
                     operations.addObject().put("op", "add").put("path", child).set("value", field.getValue());
                 } else {
@@ -157,7 +167,7 @@ public final class PolicyEngine implements Reviewer {
                     operations.addObject().put("op", "add").put("path", path + "/" + i).set("value", to.get(i));
                 }
             }
-        } else {
+        } else if (!before.equals(after)) {
             operations.addObject().put("op", "replace").put("path", path).set("value", after);
         }
     }
@@ -168,8 +178,9 @@ public final class PolicyEngine implements Reviewer {
         ObjectNode subject = object;
         boolean mutationStillToCome = !target.pod() || mode == Mode.AUDIT;
         if (mutationStillToCome && !legacyEnabled) {
-            subject = object.deepCopy();
-            applyMutations(subject, target, active, context);
+            WorkingCopy mutated = WorkingCopy.of(object);
+            applyMutations(mutated, target, active, context);
+            subject = mutated.root();
         }
         PodView pod = PodView.of(subject, target.pointer());
         return decide(active, rule -> rule.validate(pod, context), mode, warnings, outcomes);
@@ -239,8 +250,8 @@ public final class PolicyEngine implements Reviewer {
 
     /** Runs every active mutating rule on {@code copy}; returns the changes by rule id (only rules that changed). */
     private static Map<String, List<String>> applyMutations(
-            ObjectNode copy, Target target, List<Rule> active, RuleContext context) {
-        PodView pod = PodView.of(copy, target.pointer());
+            WorkingCopy copy, Target target, List<Rule> active, RuleContext context) {
+        PodView pod = PodView.writable(copy, target.pointer());
         Map<String, List<String>> changes = new LinkedHashMap<>();
         for (Rule rule : active) {
             if (rule.mutates()) {
@@ -327,13 +338,16 @@ public final class PolicyEngine implements Reviewer {
         if (!"UPDATE".equals(request.operation()) || !(request.oldObject() instanceof ObjectNode before)) {
             return false;
         }
-        ObjectNode after = ((ObjectNode) request.object()).deepCopy();
-        ObjectNode old = before.deepCopy();
-        for (String field : new String[] {"metadata", "status"}) {
-            after.remove(field);
-            old.remove(field);
+        ObjectNode after = (ObjectNode) request.object();
+        Set<String> fields = new LinkedHashSet<>(after.propertyNames());
+        fields.addAll(before.propertyNames());
+        fields.removeAll(Set.of("metadata", "status"));
+        for (String field : fields) {
+            if (!Objects.equals(after.get(field), before.get(field))) {
+                return false;
+            }
         }
-        return after.equals(old);
+        return true;
     }
 
 }

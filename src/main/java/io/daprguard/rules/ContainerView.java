@@ -2,7 +2,6 @@ package io.daprguard.rules;
 
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** One container of a {@link PodView}, read and filled in place in the raw JSON tree. */
@@ -17,10 +16,12 @@ public final class ContainerView {
     /** {@code valueFrom: ...}: not knowable at admission. */
     public record FromSource() implements EnvValue {}
 
-    private final ObjectNode container;
+    private final PodView pod;
     private final String path;
+    private ObjectNode container;
 
-    ContainerView(ObjectNode container, String path) {
+    ContainerView(PodView pod, ObjectNode container, String path) {
+        this.pod = pod;
         this.container = container;
         this.path = path;
     }
@@ -64,8 +65,9 @@ public final class ContainerView {
 
     /** Sets a resource quantity that is absent. */
     public void putResource(String section, String name, String quantity) {
-        ObjectNode resources = PodView.childObject(container, "resources");
-        PodView.childObject(resources, section).put(name, quantity);
+        WorkingCopy copy = pod.writes();
+        ObjectNode resources = copy.childObject(writable(copy), "resources");
+        copy.childObject(resources, section).put(name, quantity);
     }
 
     /** The effective value of an environment variable (the last entry with that name wins), or empty. */
@@ -102,9 +104,8 @@ public final class ContainerView {
 
     /** Appends an environment variable. */
     public void addEnv(String name, String value) {
-        JsonNode env = container.get("env");
-        ArrayNode list = env instanceof ArrayNode array ? array : container.putArray("env");
-        list.addObject().put("name", name).put("value", value);
+        WorkingCopy copy = pod.writes();
+        copy.childArray(writable(copy), "env").addObject().put("name", name).put("value", value);
     }
 
     /** {@code securityContext.seccompProfile.type}, or null. */
@@ -114,8 +115,17 @@ public final class ContainerView {
 
     /** Sets {@code securityContext.seccompProfile.type} when there is no seccomp profile. */
     public void putSeccompProfileType(String type) {
-        ObjectNode securityContext = PodView.childObject(container, "securityContext");
-        PodView.childObject(securityContext, "seccompProfile").put("type", type);
+        WorkingCopy copy = pod.writes();
+        ObjectNode securityContext = copy.childObject(writable(copy), "securityContext");
+        copy.childObject(securityContext, "seccompProfile").put("type", type);
+    }
+
+    /** This container in the working copy, made writable; later reads see it with every write. */
+    private ObjectNode writable(WorkingCopy copy) {
+        if (!copy.owns(container)) {
+            container = copy.writableAt(path);
+        }
+        return container;
     }
 
     static String seccompType(JsonNode owner, String ownerPath) {

@@ -19,20 +19,26 @@ public final class PodView {
 
     private final ObjectNode root;
     private final String pointer;
+    private final WorkingCopy writes;
     private Map<String, String> annotations;
 
-    private PodView(ObjectNode root, String pointer) {
+    private PodView(ObjectNode root, String pointer, WorkingCopy writes) {
         this.root = root;
         this.pointer = pointer;
+        this.writes = writes;
     }
 
     /**
-     * A view of the pod at {@code pointer} (empty for a Pod, {@code /spec/template} for a Deployment...).
-     *
-     * @param object the reviewed object; for mutation, a private deep copy
+     * A read-only view of the pod at {@code pointer} (empty for a Pod, {@code /spec/template} for a
+     * Deployment...); writing through it is a bug and throws {@link IllegalStateException}.
      */
     public static PodView of(ObjectNode object, String pointer) {
-        return new PodView(object, pointer);
+        return new PodView(object, pointer, null);
+    }
+
+    /** A view of the pod at {@code pointer} in {@code copy} whose writes go into that working copy. */
+    public static PodView writable(WorkingCopy copy, String pointer) {
+        return new PodView(copy.root(), pointer, copy);
     }
 
     /** JSON pointer of the pod within the reviewed object. */
@@ -91,11 +97,18 @@ public final class PodView {
 
     /** Adds an annotation that is absent, or replaces one whose value this webhook rebuilt (dapr.io/env). */
     public void putAnnotation(String key, String value) {
-        ObjectNode pod = (ObjectNode) pod();
-        ObjectNode metadata = childObject(pod, "metadata");
-        ObjectNode node = childObject(metadata, "annotations");
-        node.put(key, value);
+        WorkingCopy copy = writes();
+        ObjectNode metadata = copy.childObject(copy.writableAt(pointer), "metadata");
+        copy.childObject(metadata, "annotations").put(key, value);
         annotations = null;
+    }
+
+    /** Where writes go; a read-only view has none. */
+    WorkingCopy writes() {
+        if (writes == null) {
+            throw new IllegalStateException("a write through a read-only view of " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        return writes;
     }
 
     /** {@code spec.automountServiceAccountToken}, or empty when unset. */
@@ -146,7 +159,7 @@ public final class PodView {
                 if (!container.isObject()) {
                     throw new MalformedObjectException(path + "/" + i, "a container object");
                 }
-                result.add(new ContainerView((ObjectNode) container, path + "/" + i));
+                result.add(new ContainerView(this, (ObjectNode) container, path + "/" + i));
             }
         }
         return result;
@@ -171,15 +184,6 @@ public final class PodView {
             throw new MalformedObjectException(path, "an object");
         }
         return Optional.of(node);
-    }
-
-    /** The object at {@code parent.field}, created when absent or null. */
-    static ObjectNode childObject(ObjectNode parent, String field) {
-        JsonNode child = parent.get(field);
-        if (child instanceof ObjectNode object) {
-            return object;
-        }
-        return parent.putObject(field);
     }
 
     /** RFC 6901 escaping of one pointer segment. */

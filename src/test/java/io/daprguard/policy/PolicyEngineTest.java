@@ -63,6 +63,29 @@ class PolicyEngineTest {
     }
 
     @Test
+    void theDiffOfEqualTreesThatShareNothingIsEmpty() {
+        JsonNode pod = JSON.readTree(FUTURE_POD);
+        tools.jackson.databind.node.ArrayNode operations = JSON.createArrayNode();
+        PolicyEngine.diff("", pod, JSON.readTree(FUTURE_POD), operations);
+        assertThat(operations).isEmpty();
+    }
+
+    @Test
+    void theDiffOfTreesThatShareNothingFindsEveryChange() {
+        JsonNode before = JSON.readTree("""
+                {"a":{"b":1,"c":[1,{"d":null}]},"e/f~":"x"}""");
+        JsonNode after = JSON.readTree("""
+                {"a":{"b":1,"c":[1,{"d":{"g":true}},3]},"e/f~":"y","h":{}}""");
+        tools.jackson.databind.node.ArrayNode operations = JSON.createArrayNode();
+        PolicyEngine.diff("", before, after, operations);
+        assertThat(operations.toString()).isEqualTo("["
+                + "{\"op\":\"replace\",\"path\":\"/a/c/1/d\",\"value\":{\"g\":true}},"
+                + "{\"op\":\"add\",\"path\":\"/a/c/2\",\"value\":3},"
+                + "{\"op\":\"replace\",\"path\":\"/e~1f~0\",\"value\":\"y\"},"
+                + "{\"op\":\"add\",\"path\":\"/h\",\"value\":{}}]");
+    }
+
+    @Test
     void subresourcesAreNotReviewed() {
         JsonNode pod = JSON.readTree(FUTURE_POD);
         ReviewRequest status = new ReviewRequest("u", "", "Pod", "CREATE", "ephemeralcontainers", "shop", "p",
