@@ -62,6 +62,38 @@ class PolicyEngineTest {
         assertThat(pod).isEqualTo(before);
     }
 
+    /** Mutation writes into a copy-on-write working copy: whatever it adds, the request's tree stays as sent. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "Pod|" + FUTURE_POD,
+        "Pod|{\"metadata\":{\"annotations\":{\"dapr.io/enabled\":\"true\",\"dapr.io/app-id\":\"a\"}},"
+                + "\"spec\":{\"initContainers\":[{\"name\":\"daprd\",\"restartPolicy\":\"Always\"}],"
+                + "\"containers\":[{\"name\":\"app\"}]}}",
+        "Pod|{\"metadata\":{\"annotations\":{\"dapr.io/enabled\":\"true\",\"dapr.io/app-id\":\"a\","
+                + "\"dapr.io/env\":\"A=1\",\"dapr.io/sidecar-memory-limit\":\"1Gi\"}},\"spec\":{\"containers\":null}}",
+        "Deployment|{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"dapr.io/enabled\":\"true\","
+                + "\"dapr.io/app-id\":\"a\"}},\"spec\":{\"containers\":[{\"name\":\"app\"},"
+                + "{\"name\":\"daprd\",\"env\":[]}]}}}}"
+    })
+    void noModeOrWebhookChangesTheRequestObject(String kindAndObject) {
+        String kind = kindAndObject.substring(0, kindAndObject.indexOf('|'));
+        JsonNode object = JSON.readTree(kindAndObject.substring(kind.length() + 1));
+        JsonNode before = object.deepCopy();
+        PolicyEngine templates = new PolicyEngine(Policy.of(Mode.ENFORCE, Map.of(), null, SidecarDefaults.GUIDELINE, true));
+        String group = kind.equals("Pod") ? "" : "apps";
+        int patched = 0;
+        for (PolicyEngine each : new PolicyEngine[] {engine, templates}) {
+            for (Webhook webhook : Webhook.values()) {
+                for (Mode mode : Mode.values()) {
+                    Verdict verdict = each.review(ReviewRequest.create(group, kind, object), webhook, mode);
+                    patched += verdict.patch() == null ? 0 : 1;
+                }
+            }
+        }
+        assertThat(patched).as("some review patched the object").isPositive();
+        assertThat(object).isEqualTo(before);
+    }
+
     @Test
     void theDiffOfEqualTreesThatShareNothingIsEmpty() {
         JsonNode pod = JSON.readTree(FUTURE_POD);

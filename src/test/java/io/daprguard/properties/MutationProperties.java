@@ -152,17 +152,6 @@ class MutationProperties {
         }
     }
 
-    @Property(tries = 400, seed = "20261130")
-    void theRequestObjectIsLeftAsItWas(@ForAll("objects") Case input) {
-        JsonNode object = input.object();
-        ReviewRequest request = ReviewRequest.create(input.group(), input.kind(), object);
-        ENGINE.review(request, Webhook.MUTATE, Mode.ENFORCE);
-        ENGINE.review(request, Webhook.MUTATE, Mode.AUDIT);
-        ENGINE.review(request, Webhook.VALIDATE, Mode.AUDIT);
-        ENGINE.review(request, Webhook.VALIDATE, Mode.ENFORCE);
-        assertThat(object).isEqualTo(input.object());
-    }
-
     @Property(tries = 400, seed = "20261125")
     void thePatchedObjectStillParsesAsItsKind(@ForAll("objects") Case input) {
         JsonNode result = patched(input);
