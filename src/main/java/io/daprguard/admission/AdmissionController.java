@@ -109,14 +109,18 @@ public class AdmissionController {
         try (InputStream in = request.getInputStream()) {
             while (true) {
                 if (length == buffer.length) {
-                    if (length >= maxRequestBytes) {
-                        if (in.read() != -1) {
-                            drain(in);
-                            throw tooLarge();
-                        }
+                    // Full: one more byte tells whether the body has ended (the usual case: the buffer was sized
+                    // by Content-Length) before the buffer is grown and copied.
+                    int next = in.read();
+                    if (next < 0) {
                         break;
                     }
+                    if (length >= maxRequestBytes) {
+                        drain(in);
+                        throw tooLarge();
+                    }
                     buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, maxRequestBytes));
+                    buffer[length++] = (byte) next;
                 }
                 int read = in.read(buffer, length, buffer.length - length);
                 if (read < 0) {
