@@ -22,19 +22,20 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link PolicyEngine#review} alone: the request is decoded once in setup, so this is rule evaluation (plus, for
- * /mutate, the deep copy and the JSON diff that makes the patch). One thread: the score is evaluations per second
- * per core.
+ * /mutate, the copy-on-write working copy and the JSON diff that makes the patch). One thread: the score is
+ * evaluations per second per core.
  *
  * <p>{@code pod-typical} on MUTATE is patched (cpu-limit, memory-request, GOMEMLIMIT, seccomp); on VALIDATE the
  * engine gets {@code pod-typical-admitted}, the pod as the validating webhook sees it (after mutation and the Dapr
  * injector; allowed). {@code deployment-typical} on MUTATE is not patched (templates are not mutated by default)
- * and on VALIDATE is checked as mutation will leave its template (a deep copy, mutated, then validated; allowed).
+ * and on VALIDATE is checked as mutation will leave its template (a working copy, mutated, then validated;
+ * allowed).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms80m", "-Xmx80m"})
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-XX:NewRatio=1", "-Xms80m", "-Xmx80m"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PolicyEngineBench {
