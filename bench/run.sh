@@ -23,7 +23,7 @@
 #        - saturation: h2load (HTTP/2) and wrk (HTTP/1.1 keep-alive) per body / endpoint;
 #        - fixed offered rates of 500 and 1000 reviews/s: Poisson arrivals over 10 connections (h2load timing
 #          scripts, HTTP/2 and HTTP/1.1), and h2load --rps bursts (10 reviews at once) over HTTP/1.1 beside them;
-#        - unloaded latency (one request at a time) of the typical and the large pods.
+#        - unloaded latency (one request at a time, HTTP/1.1 and HTTP/2) of the typical and the large pods.
 #      Resident memory is sampled all along (VmRSS/VmHWM from /proc/<pid>/status).
 #   6. Start-up experiments: fat jar, extracted jar, AppCDS, the JDK 25 AOT cache, lazy initialization.
 #   7. Profiles: JFR during saturation (typical pod and 1 MB pod) with NMT, and JFR of the engine under JMH.
@@ -401,9 +401,12 @@ run_rate() { # BODY PATH PROTO RATE SECONDS OUT LOG ARRIVALS SEED
   fi
 }
 
-run_unloaded() { # BODY PATH N OUT LOG
-  timeout 300 "${H2[@]}" -c1 -m1 -n "$3" -d "$(body "$1")" --log-file="$5" "https://127.0.0.1:$PORT$2" \
-    >"$4" 2>&1 || true
+run_unloaded() { # BODY PATH N OUT LOG PROTO
+  # HTTP/1.1: at most 990 requests, all on one keep-alive connection (dapr-guard closes it after 1 000).
+  local n=$3 h=()
+  if [ "${6:-h2}" = h1 ]; then h=(--h1); n=$((n > 990 ? 990 : n)); fi
+  timeout 300 "${H2[@]}" ${h[@]+"${h[@]}"} -c1 -m1 -n "$n" -d "$(body "$1")" --log-file="$5" \
+    "https://127.0.0.1:$PORT$2" >"$4" 2>&1 || true
 }
 
 webhook_of() { case $1 in /mutate) echo mutate ;; *) echo validate ;; esac; }
@@ -418,7 +421,7 @@ phase() {
   case $kind in
     saturation) run_saturation "$b" "$path" "$proto" "$WARM" "$f.warm.txt" /dev/null ;;
     rate) run_rate "$b" "$path" "$proto" "$rate" "$RATE_WARM" "$f.warm.txt" /dev/null "$arrivals" $((run * 100)) ;;
-    unloaded) run_unloaded "$b" "$path" "$(unloaded_n "$b" 2)" "$f.warm.txt" /dev/null ;;
+    unloaded) run_unloaded "$b" "$path" "$(unloaded_n "$b" 2)" "$f.warm.txt" /dev/null "$proto" ;;
   esac
   local t0 t1 since=()
   if [ "$kind" = rate ]; then
@@ -438,7 +441,7 @@ phase() {
     t0=$(now_ms)
     case $kind in
       saturation) run_saturation "$b" "$path" "$proto" "$MEASURE" "$f.txt" "$f.log" ;;
-      unloaded) run_unloaded "$b" "$path" "$(unloaded_n "$b" 1)" "$f.txt" "$f.log" ;;
+      unloaded) run_unloaded "$b" "$path" "$(unloaded_n "$b" 1)" "$f.txt" "$f.log" "$proto" ;;
     esac
   fi
   t1=$(now_ms)
@@ -472,7 +475,7 @@ unloaded_n() { # BODY DIVISOR
 # ---------------------------------------------------------------------------------------------------------------
 # 3. JMH
 # ---------------------------------------------------------------------------------------------------------------
-JMH_JVM="-XX:+UseParallelGC -Xms80m -Xmx80m -Ddaprguard.bench.bodies=$BENCH/bodies"
+JMH_JVM="-XX:+UseParallelGC -XX:NewRatio=1 -Xms80m -Xmx80m -Ddaprguard.bench.bodies=$BENCH/bodies"
 if ! skip jmh; then
 log "JMH: ${JMH_ARGS[*]} (one thread: scores are per core)"
 wait_quiet
@@ -565,6 +568,7 @@ for ((run = 1; run <= RUNS; run++)); do
     for cell in "${UNLOADED_CELLS[@]}"; do
       read -r b path <<<"$cell"
       if { [ "$pass" = large ] && large "$b"; } || { [ "$pass" = small ] && ! large "$b"; }; then
+        phase unloaded "$b" "$path" h1 "$run"
         phase unloaded "$b" "$path" h2 "$run"
       fi
     done
@@ -667,6 +671,7 @@ log "start-up experiments: $START_TRIALS trial(s) per variant"
 trials container-gen container fresh --
 trials container container ready --
 trials container-noaot container-noaot ready --
+trials container-nowarmup container ready -Ddapr-guard.startup-warmup=false --
 trials fatjar fatjar ready --
 trials container-noaot-lazy container-noaot ready -- --spring.main.lazy-initialization=true
 if train appcds extracted "$WORK/app.jsa" "-XX:ArchiveClassesAtExit=$WORK/app.jsa" --; then

@@ -56,6 +56,7 @@ KEY_FRAMES = [
     ("PolicyEngine.decide", "io.daprguard.policy.PolicyEngine.decide"),
     ("JsonDiff.asJson (patch = diff of trees)", "io.fabric8.zjsonpatch.JsonDiff.asJson"),
     ("ObjectNode.deepCopy", "tools.jackson.databind.node.ObjectNode.deepCopy"),
+    ("WorkingCopy (copy on write)", "io.daprguard.rules.WorkingCopy."),
     ("AdmissionReviewCodec.encode", "io.daprguard.admission.AdmissionReviewCodec.encode"),
     ("AuditLog (audit JSON line)", "io.daprguard.audit.AuditLog."),
     ("AdmissionMetrics.reviewed", "io.daprguard.metrics.AdmissionMetrics.reviewed"),

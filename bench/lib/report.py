@@ -213,7 +213,8 @@ VARIANTS = [
     ("container-gen", "the image: layers, `java -XX:AOTCache -jar dapr-guard.jar`, certificates generated at start"),
     ("container", "the image, certificates present (as in a cluster: mounted Secret)"),
     ("container-noaot", "the image's layout without the AOT cache"),
-    ("fatjar", "`java -jar target/dapr-guard.jar` (nested jars)"),
+    ("container-nowarmup", "the image without the start-up warm-up thread (`-Ddapr-guard.startup-warmup=false`)"),
+    ("fatjar", "`java -jar target/dapr-guard.jar` (nested jars, no cache)"),
     ("container-noaot-lazy", "no AOT cache + `spring.main.lazy-initialization=true`"),
     ("extracted-appcds", "extract layout + AppCDS (`-XX:ArchiveClassesAtExit` training, `-XX:SharedArchiveFile`)"),
     ("extracted-aot-reviews", "AOT cache trained on start-up and ~12 000 reviews (the image's: start-up only)"),
@@ -295,16 +296,26 @@ def targets():
         lin_text = ", ".join(f"{b} {v:.1f} µs/KB" for b, v in per_kb) + f" (max/min {ratio:.2f})"
     else:
         lin_text = "n/a"
-    um = med([tool(r, "p50_ms") for r in unl.get(("pod-1m", "/mutate", "h2", 0, ""), [])])
-    um99 = med([tool(r, "p99_ms") for r in unl.get(("pod-1m", "/mutate", "h2", 0, ""), [])])
-    uv = med([tool(r, "p50_ms") for r in unl.get(("pod-1m-admitted", "/validate", "h2", 0, ""), [])])
-    uv99 = med([tool(r, "p99_ms") for r in unl.get(("pod-1m-admitted", "/validate", "h2", 0, ""), [])])
+    def unloaded(body, ep, proto, q):
+        return med([tool(r, q) for r in unl.get((body, ep, proto, 0, ""), [])])
+
+    um, um99 = unloaded("pod-1m", "/mutate", "h1", "p50_ms"), unloaded("pod-1m", "/mutate", "h1", "p99_ms")
+    uv = unloaded("pod-1m-admitted", "/validate", "h1", "p50_ms")
+    uv99 = unloaded("pod-1m-admitted", "/validate", "h1", "p99_ms")
+    hm, hm99 = unloaded("pod-1m", "/mutate", "h2", "p50_ms"), unloaded("pod-1m", "/mutate", "h2", "p99_ms")
+    hv = unloaded("pod-1m-admitted", "/validate", "h2", "p50_ms")
+    hv99 = unloaded("pod-1m-admitted", "/validate", "h2", "p99_ms")
+    # The verdict, as for the p99 above: HTTP/1.1, how the kube-apiserver sends a review to a Service-backed
+    # webhook; HTTP/2 beside it (its 64 KiB flow-control window costs a 1 MB body about 16 round trips).
     one_mb_ok = None if None in (um99, uv99) else (um99 < 20 and uv99 < 20)
+    if one_mb_ok and None not in (hm99, hv99) and not (hm99 < 20 and hv99 < 20):
+        one_mb_ok = "**met** (HTTP/1.1); missed at p99 over HTTP/2"
     lines.append(("cost linear in pod size",
                   f"AdmissionHandler.handle (JMH, /mutate): {lin_text}", linear))
     lines.append(("1 MB pod answered in < 20 ms",
-                  f"unloaded, HTTP/2, one at a time: /mutate p50 **{fmt(um, 1)} ms** p99 {fmt(um99, 1)} ms; "
-                  f"/validate p50 **{fmt(uv, 1)} ms** p99 {fmt(uv99, 1)} ms", one_mb_ok))
+                  f"unloaded, one at a time, HTTP/1.1: /mutate p50 **{fmt(um, 1)} ms** p99 **{fmt(um99, 1)} ms**; "
+                  f"/validate p50 **{fmt(uv, 1)} ms** p99 **{fmt(uv99, 1)} ms**; HTTP/2: /mutate p50 {fmt(hm, 1)} "
+                  f"p99 {fmt(hm99, 1)} ms, /validate p50 {fmt(hv, 1)} p99 {fmt(hv99, 1)} ms", one_mb_ok))
 
     # 4. RSS
     mem = [r for r in ROWS if r.get("type") == "memory"]
@@ -440,12 +451,14 @@ def main():
 
     # Size
     p("## Cost versus pod size\n")
-    p("Unloaded: one request at a time over one HTTP/2 connection (h2load -c1 -m1), after a warm-up.\n")
-    p("| body | size | endpoint | client p50 ms | p99 ms | max ms | server p50 ms | µs per KB (client p50) |")
-    p("|---|---:|---|---:|---:|---:|---:|---:|")
+    p("Unloaded: one request at a time over one keep-alive connection (h2load -c1 -m1; HTTP/1.1 at most 990 "
+      "requests, all on that connection), after a warm-up.\n")
+    p("| body | size | endpoint | proto | client p50 ms | p99 ms | max ms | server p50 ms | µs per KB (client p50) |")
+    p("|---|---:|---|---|---:|---:|---:|---:|---:|")
     for (body, ep, proto, _, _), rows in group("unloaded").items():
         p50 = med([tool(r, "p50_ms") for r in rows])
-        p(f"| {body} | {size_label(body)} | {ep} | {fmt(p50, 2)} | {fmt(med([tool(r, 'p99_ms') for r in rows]), 2)} "
+        p(f"| {body} | {size_label(body)} | {ep} | {'HTTP/2' if proto == 'h2' else 'HTTP/1.1'} | {fmt(p50, 2)} "
+          f"| {fmt(med([tool(r, 'p99_ms') for r in rows]), 2)} "
           f"| {fmt(med([tool(r, 'max_ms') for r in rows]), 1)} | {server_q(rows, 'p50')} "
           f"| {fmt(p50 * 1000 / kb(body) if p50 and kb(body) else None, 1)} |")
     p("")
