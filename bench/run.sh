@@ -3,8 +3,8 @@
 #
 # Usage: bench/run.sh [--quick]
 #
-#   (default)  full mode: 3 measured runs of every load phase (medians reported), 5 start-up trials per variant,
-#              JMH with 3 forks. About 50 minutes on a 2-core machine.
+#   (default)  full mode: 3 measured runs of every load phase (medians reported), 7 start-up trials per variant
+#              (round robin over the variants), JMH with 3 forks. About 55 minutes on a 2-core machine.
 #   --quick    1 run of everything with short phases and JMH iterations: a smoke test of the whole pipeline
 #              (about 15 minutes); its numbers are indicative only.
 #
@@ -63,7 +63,7 @@ if [ "$QUICK" = 1 ]; then
   UNLOADED_SMALL=500 UNLOADED_100K=100 UNLOADED_1M=30 PROFILE_SECONDS=6
   JMH_ARGS=(-f 1 -wi 5 -w 1s -i 3 -r 1s)
 else
-  MODE=full RUNS=3 WARM=4 GLOBAL_WARM=30 MEASURE=10 RATE_WARM=4 RATE_MEASURE=8 RATE_SKIP=2 START_TRIALS=5 QUIET_MAX=120 QUIET_BUDGET=1800
+  MODE=full RUNS=3 WARM=4 GLOBAL_WARM=30 MEASURE=10 RATE_WARM=4 RATE_MEASURE=8 RATE_SKIP=2 START_TRIALS=7 QUIET_MAX=120 QUIET_BUDGET=1800
   UNLOADED_SMALL=2000 UNLOADED_100K=400 UNLOADED_1M=200 PROFILE_SECONDS=15
   JMH_ARGS=(-f 3 -wi 8 -w 1s -i 5 -r 1s)
 fi
@@ -632,59 +632,68 @@ train() {
   log "training $name: ${secs}s, $(numfmt --to=iec "$size") written"
 }
 
-# trials NAME LAYOUT CERTS JVM_ARGS... [-- APP_ARGS...]
-trials() {
-  local name=$1 layout=$2 certs=$3 t
-  shift 3
-  for ((t = 1; t <= START_TRIALS; t++)); do
-    if [ "$certs" = fresh ]; then
-      rm -rf "$WORK/certs-fresh"
-      mkdir -p "$WORK/certs-fresh"
-      certdir=$WORK/certs-fresh
-    else
-      certdir=$WORK/certs-ready
-    fi
-    wait_quiet
-    launch "start-$name-$t" "$layout" "$certdir" "$@"
-    local ok=1
-    started_and_ready "start-$name-$t" "$RAW/start-$name-$t.json" || ok=0
-    # Is it a working server? One review of each kind must come back as expected.
-    local check=ok
-    if [ "$ok" = 1 ]; then
-      curl -sk --max-time 10 -H 'Content-Type: application/json' --data-binary @"$(body pod-denied)" \
-        https://127.0.0.1:$PORT/validate | grep -q '"allowed":false' || check="validate-failed"
-      [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:$MPORT/metrics)" = 200 ] \
-        || check="$check,metrics-failed"
-    else
-      check=not-started
-    fi
-    python3 "$LIB/record.py" "$RESULTS" type=startup variant="$name" trial="$t" check="$check" \
-      result=@"$RAW/start-$name-$t.json"
-    log "start-up $name #$t: $(cat "$RAW/start-$name-$t.json") check=$check"
-    stop_server 60
-    if [ "$t" -gt 1 ]; then rm -f "$RAW/server-start-$name-$t.log"; fi
-  done
+# trial NAME T LAYOUT CERTS JVM_ARGS... [-- APP_ARGS...]: start-up trial number T of one variant.
+trial() {
+  local name=$1 t=$2 layout=$3 certs=$4
+  shift 4
+  if [ "$certs" = fresh ]; then
+    rm -rf "$WORK/certs-fresh"
+    mkdir -p "$WORK/certs-fresh"
+    certdir=$WORK/certs-fresh
+  else
+    certdir=$WORK/certs-ready
+  fi
+  wait_quiet
+  launch "start-$name-$t" "$layout" "$certdir" "$@"
+  local ok=1
+  started_and_ready "start-$name-$t" "$RAW/start-$name-$t.json" || ok=0
+  # Is it a working server? One review of each kind must come back as expected.
+  local check=ok
+  if [ "$ok" = 1 ]; then
+    curl -sk --max-time 10 -H 'Content-Type: application/json' --data-binary @"$(body pod-denied)" \
+      https://127.0.0.1:$PORT/validate | grep -q '"allowed":false' || check="validate-failed"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:$MPORT/metrics)" = 200 ] \
+      || check="$check,metrics-failed"
+  else
+    check=not-started
+  fi
+  python3 "$LIB/record.py" "$RESULTS" type=startup variant="$name" trial="$t" check="$check" \
+    result=@"$RAW/start-$name-$t.json"
+  log "start-up $name #$t: $(cat "$RAW/start-$name-$t.json") check=$check"
+  stop_server 60
+  if [ "$t" -gt 1 ]; then rm -f "$RAW/server-start-$name-$t.log"; fi
 }
 
 if ! skip startup; then
-log "start-up experiments: $START_TRIALS trial(s) per variant"
-trials container-gen container fresh --
-trials container container ready --
-trials container-noaot container-noaot ready --
-trials container-nowarmup container ready -Ddapr-guard.startup-warmup=false --
-trials fatjar fatjar ready --
-trials container-noaot-lazy container-noaot ready -- --spring.main.lazy-initialization=true
+# Each variant: NAME|LAYOUT|CERTS|JVM_ARGS...|--|APP_ARGS... Trials go round the variants (trial 1 of each, then
+# trial 2 of each...), so a machine that speeds up or slows down over the minutes this takes (a shared VM does)
+# weighs on every variant alike; the report gives medians.
+VARIANTS=(
+  "container-gen container fresh --"
+  "container container ready --"
+  "container-noaot container-noaot ready --"
+  "fatjar fatjar ready --"
+  "container-noaot-lazy container-noaot ready -- --spring.main.lazy-initialization=true"
+)
+log "start-up experiments: training the archives of the AppCDS and reviews-trained AOT variants"
 if train appcds extracted "$WORK/app.jsa" "-XX:ArchiveClassesAtExit=$WORK/app.jsa" --; then
-  trials extracted-appcds extracted ready "-XX:SharedArchiveFile=$WORK/app.jsa" --
+  VARIANTS+=("extracted-appcds extracted ready -XX:SharedArchiveFile=$WORK/app.jsa --")
 fi
 if [ "$AOT_JDK" = 1 ]; then
   # The image's cache is trained on start-up alone; this one also on ~12 000 reviews (profiles, more classes).
   if train aot-reviews extracted "$WORK/app.aot" "-XX:AOTCacheOutput=$WORK/app.aot" --; then
-    trials extracted-aot-reviews extracted ready "-XX:AOTCache=$WORK/app.aot" --
+    VARIANTS+=("extracted-aot-reviews extracted ready -XX:AOTCache=$WORK/app.aot --")
   fi
 else
   log "java $JAVA_FEATURE has no AOT cache (JDK 25+): skipping those variants"
 fi
+log "start-up experiments: $START_TRIALS trial(s) of each of ${#VARIANTS[@]} variants, round robin"
+for ((t = 1; t <= START_TRIALS; t++)); do
+  for variant in "${VARIANTS[@]}"; do
+    read -r -a words <<<"$variant"
+    trial "${words[0]}" "$t" "${words[@]:1}"
+  done
+done
 fi
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -213,7 +213,6 @@ VARIANTS = [
     ("container-gen", "the image: layers, `java -XX:AOTCache -jar dapr-guard.jar`, certificates generated at start"),
     ("container", "the image, certificates present (as in a cluster: mounted Secret)"),
     ("container-noaot", "the image's layout without the AOT cache"),
-    ("container-nowarmup", "the image without the start-up warm-up thread (`-Ddapr-guard.startup-warmup=false`)"),
     ("fatjar", "`java -jar target/dapr-guard.jar` (nested jars, no cache)"),
     ("container-noaot-lazy", "no AOT cache + `spring.main.lazy-initialization=true`"),
     ("extracted-appcds", "extract layout + AppCDS (`-XX:ArchiveClassesAtExit` training, `-XX:SharedArchiveFile`)"),

@@ -1,7 +1,6 @@
 package io.daprguard;
 
 import io.daprguard.cli.CheckCommand;
-import io.daprguard.ops.StartupWarmup;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -29,20 +28,12 @@ public class DaprGuardApplication {
 
     /**
      * Runs the webhook server, or with {@code check} as the first argument the offline {@link CheckCommand}, which
-     * needs no Spring context, web server or certificates. The server's {@link StartupWarmup} runs beside
-     * Spring's start on a second thread unless {@code -Ddapr-guard.startup-warmup=false}.
+     * needs no Spring context, web server or certificates.
      */
     public static void main(String[] args) {
         if (args.length > 0 && "check".equals(args[0])) {
             System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
-        Thread warmup = StartupWarmup.enabled(System.getProperties()) ? StartupWarmup.start() : null;
-        try {
-            SpringApplication.run(DaprGuardApplication.class, args);
-        } finally {
-            // The main thread has nothing else to do. Waiting here also lets a training run of the JDK's AOT
-            // cache (spring.context.exit=onRefresh) record everything the warm-up loaded before the JVM exits.
-            StartupWarmup.await(warmup);
-        }
+        SpringApplication.run(DaprGuardApplication.class, args);
     }
 }
