@@ -35,11 +35,11 @@ COPY --from=build /layers/application/ ./
 # pauses of about 1 ms on two threads and the throughput to run in a small heap (Serial GC paused longer and lost
 # a quarter of the throughput at this size; G1's young pauses were twice as long). Young and old generations of
 # equal size (-XX:NewRatio=1): a third fewer young collections, and a 1 MB pod's tree (about 6 MB while it is
-# reviewed) dies young instead of overflowing the survivor space into the old generation. Fail fast on OOM, native memory handed back to the OS every
-# 5 s (-XX:TrimNativeHeapInterval), caps on metaspace and code cache, and no JIT compilation may use more than
-# 12 MiB of compiler memory (CompileCommand MemLimit, ~stop: the method stays at the lower tier; without it, C2
-# compiling Spring's large methods briefly took 40 MiB). The Helm chart sets the same list (jvm.* values).
-# Virtual threads for Tomcat.
+# reviewed) dies young instead of overflowing the survivor space into the old generation. Fail fast on OOM,
+# native memory handed back to the OS every 5 s (-XX:TrimNativeHeapInterval), caps on metaspace and code cache,
+# and no JIT compilation may use more than 12 MiB of compiler memory (CompileCommand MemLimit, ~stop: the method
+# stays at the lower tier; without it, C2 compiling Spring's large methods briefly took 40 MiB). The Helm chart
+# sets the same list (jvm.* values). Virtual threads for Tomcat.
 # Certificates come from a mounted Secret: the image never generates them. /tmp must be writable (an emptyDir
 # when the root filesystem is read-only).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -Djava.io.tmpdir=/tmp" \
@@ -48,7 +48,7 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:Initi
     DAPR_GUARD_TLS_GENERATE=false
 # AOT cache training run (JDK 25, -XX:AOTCacheOutput): the application context starts once and exits
 # (spring.context.exit=onRefresh); the classes it loaded and linked are written to /app/dapr-guard.aot, and the
-# ENTRYPOINT maps them at start (first review in about 2.0 s instead of 3.4 s, bench/results/latest.md). The run
+# ENTRYPOINT maps them at start (first review in about 2.4 s instead of 4.1 s, bench/results/latest.md). The run
 # uses throw-away certificates in /tmp, deleted in the same layer. A JVM that cannot use the cache (another JDK,
 # changed jars) says so in a warning and starts normally.
 RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -Dspring.context.exit=onRefresh -jar dapr-guard.jar \
