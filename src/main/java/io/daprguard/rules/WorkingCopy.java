@@ -65,32 +65,29 @@ public final class WorkingCopy {
 
     /** {@code parent.field} as a writable object: the original's copied, or a new one where absent or not an object. */
     ObjectNode childObject(ObjectNode parent, String field) {
-        requireOwned(parent);
-        JsonNode child = parent.get(field);
-        if (child instanceof ObjectNode object) {
-            if (owned.contains(object)) {
-                return object;
-            }
-            ObjectNode copy = own(shallowCopy(object));
-            parent.set(field, copy);
-            return copy;
-        }
-        return own(parent.putObject(field));
+        ObjectNode existing = writableChild(parent, field, ObjectNode.class);
+        return existing != null ? existing : own(parent.putObject(field));
     }
 
     /** {@code parent.field} as a writable array: the original's copied, or a new one where absent or not an array. */
     ArrayNode childArray(ObjectNode parent, String field) {
+        ArrayNode existing = writableChild(parent, field, ArrayNode.class);
+        return existing != null ? existing : own(parent.putArray(field));
+    }
+
+    /** {@code parent.field} if it is a {@code type}, made writable (copied once); null if it is absent or another type. */
+    private <T extends JsonNode> T writableChild(ObjectNode parent, String field, Class<T> type) {
         requireOwned(parent);
         JsonNode child = parent.get(field);
-        if (child instanceof ArrayNode array) {
-            if (owned.contains(array)) {
-                return array;
-            }
-            ArrayNode copy = own(shallowCopy(array));
-            parent.set(field, copy);
-            return copy;
+        if (!type.isInstance(child)) {
+            return null;
         }
-        return own(parent.putArray(field));
+        if (owned.contains(child)) {
+            return type.cast(child);
+        }
+        T copy = type.cast(own(shallowCopy(child)));
+        parent.set(field, copy);
+        return copy;
     }
 
     /** Whether {@code node} belongs to this copy (a write into it cannot reach the original). */
