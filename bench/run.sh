@@ -665,9 +665,9 @@ trial() {
 }
 
 if ! skip startup; then
-# Each variant: NAME|LAYOUT|CERTS|JVM_ARGS...|--|APP_ARGS... Trials go round the variants (trial 1 of each, then
-# trial 2 of each...), so a machine that speeds up or slows down over the minutes this takes (a shared VM does)
-# weighs on every variant alike; the report gives medians.
+# Each variant, words split on spaces: NAME LAYOUT CERTS JVM_ARGS... -- APP_ARGS... Trials go round the variants
+# (trial 1 of each, then trial 2 of each...), so a machine that speeds up or slows down over the minutes this takes
+# (a shared VM does) weighs on every variant alike; the report gives medians.
 VARIANTS=(
   "container-gen container fresh --"
   "container container ready --"
