@@ -39,11 +39,11 @@ COPY --from=build /layers/application/ ./
 # native memory handed back to the OS every 5 s (-XX:TrimNativeHeapInterval), caps on metaspace and code cache,
 # and no JIT compilation may use more than 12 MiB of compiler memory (CompileCommand MemLimit, ~stop: the method
 # stays at the lower tier; without it, C2 compiling Spring's large methods briefly took 40 MiB). The Helm chart
-# sets the same list (jvm.* values). Virtual threads for Tomcat.
+# sets the same list (jvm.* values). Reviews run on a fixed pool of platform threads (application.yaml), not virtual
+# threads: a virtual thread per connection started every review of a burst at once (bench/README.md, "Bursts").
 # Certificates come from a mounted Secret: the image never generates them. /tmp must be writable (an emptyDir
 # when the root filesystem is read-only).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -Djava.io.tmpdir=/tmp" \
-    SPRING_THREADS_VIRTUAL_ENABLED=true \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -Djava.io.tmpdir=/tmp" \
     DAPR_GUARD_TLS_DIR=/etc/dapr-guard/tls \
     DAPR_GUARD_TLS_GENERATE=false
 # AOT cache training run (JDK 25, -XX:AOTCacheOutput): the application context starts once and exits

@@ -14,7 +14,7 @@
 #   2. Writes the review bodies (bench/gen_bodies.py -> bench/bodies/).
 #   3. JMH: PolicyEngine.review, AdmissionHandler.handle and the codec, one thread (= per core).
 #   4. Starts the server as the container does: the Dockerfile's extracted layers and JarLauncher, its
-#      JAVA_TOOL_OPTIONS and SPRING_THREADS_VIRTUAL_ENABLED=true, the 320Mi memory limit emulated with
+#      JAVA_TOOL_OPTIONS (platform threads, as application.yaml sets), the 320Mi memory limit emulated with
 #      -XX:MaxRAM=320m, certificates generated into a temp dir, drain period 0s. Java is Temurin 25 from
 #      /usr/lib/jvm/temurin-25-jdk-amd64 when present, else `java`. Measures the time from launch to the first
 #      served review, Spring's "Started ... in X seconds", and /readyz.
@@ -256,7 +256,7 @@ AOT_JDK=0 # JDK 25+ has the AOT cache (JEP 483/514)
 if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then AOT_JDK=1; fi
 if [ "$AOT_JDK" = 1 ]; then
   t0=$(date +%s%N)
-  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" SPRING_THREADS_VIRTUAL_ENABLED=true \
+  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" \
       "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -Dspring.context.exit=onRefresh \
       -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=true \
       --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
@@ -296,7 +296,7 @@ launch() {
   LAUNCH_NS=$(date +%s%N)
   (
     cd "$dir"
-    exec env JAVA_TOOL_OPTIONS="$LAUNCH_JTO" SPRING_THREADS_VIRTUAL_ENABLED=true ${LAUNCH_ENV[@]+"${LAUNCH_ENV[@]}"} \
+    exec env JAVA_TOOL_OPTIONS="$LAUNCH_JTO" ${LAUNCH_ENV[@]+"${LAUNCH_ENV[@]}"} \
       "$JAVA" -XX:MaxRAM=320m ${jvm[@]+"${jvm[@]}"} "${cmd[@]}" \
       --dapr-guard.tls.dir="$certs" --dapr-guard.shutdown.drain-period=0s \
       --server.port="$PORT" --management.server.port="$MPORT" ${app[@]+"${app[@]}"}

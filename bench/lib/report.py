@@ -383,7 +383,7 @@ def main():
     p(f"| kernel | {M.get('kernel')} |")
     p(f"| JDK (server and JMH) | {M.get('java_version')} (`{M.get('java')}`) |")
     p(f"| server | the image's layout and AOT cache (Dockerfile), `JAVA_TOOL_OPTIONS={M.get('jto')}`, "
-      f"`-XX:MaxRAM=320m` (the chart's 320Mi limit), `SPRING_THREADS_VIRTUAL_ENABLED=true`, HTTPS (HTTP/2 and "
+      f"`-XX:MaxRAM=320m` (the chart's 320Mi limit), HTTPS (HTTP/2 and "
       f"HTTP/1.1) on 8443 |")
     p(f"| load tools | {M.get('h2load')}, {M.get('wrk')}; on the same machine as the server |")
     p(f"| load average | start {M.get('loadavg_start')}, end {M.get('loadavg_end')} |")

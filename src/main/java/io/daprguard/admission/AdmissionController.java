@@ -14,7 +14,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The HTTP edge: bounded body in, {@link AdmissionHandler} result out. Nothing else happens here.
+ * The HTTP edge: bounded body in, {@link AdmissionHandler} result out; a review that {@link AdmissionExecutor}
+ * refuses is answered from its envelope alone. Nothing else happens here.
  */
 @RestController
 public class AdmissionController {
@@ -62,9 +63,12 @@ public class AdmissionController {
         } else {
             byte[] body;
             try {
+                String refusal = AdmissionExecutor.refusal();
                 body = readBounded(request);
                 start = System.nanoTime();
-                result = handler.handle(body, webhook, audit);
+                result = refusal == null
+                        ? handler.handle(body, webhook, audit)
+                        : handler.overloaded(body, webhook, audit, refusal);
             } catch (BadReviewException e) {
                 start = System.nanoTime();
                 result = handler.rejected(e.status(), e.reason(), webhook, audit);

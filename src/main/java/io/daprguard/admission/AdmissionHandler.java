@@ -8,12 +8,10 @@ import io.daprguard.policy.Verdict;
 import io.daprguard.policy.Webhook;
 import io.daprguard.rules.MalformedObjectException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Decodes a review, asks the engine, encodes the answer. Every path that has a request uid answers a
  * well-formed AdmissionReview carrying that uid ({@link #complete}); only bodies that are no AdmissionReview get
  * a 4xx with a one-line reason. An unexpected failure is logged once, without exception messages, and answered
- * with code 500; more reviews at once than configured wait a bounded time and then get code 429. In both cases
- * {@code /mutate} allows with no patch (fail open) and {@code /validate} denies unless configured to fail open.
+ * with code 500; a review refused for overload ({@link AdmissionExecutor}) gets code 429 from its envelope alone,
+ * without a tree or an evaluation ({@link #overloaded}). In both cases {@code /mutate} allows with no patch (fail
+ * open) and {@code /validate} denies unless configured to fail open.
  */
 public final class AdmissionHandler {
 
@@ -33,6 +32,8 @@ public final class AdmissionHandler {
 
     /** The {@code result} of an answer that is not a decision (bad input, overload, internal error). */
     public static final String ERROR = "error";
+
+    static final long REFUSAL_LOG_SECONDS = 10;
 
     /**
      * What happened, for metrics and the audit log.
@@ -46,40 +47,22 @@ public final class AdmissionHandler {
     /** An HTTP answer: status, body and its content type, and what happened. */
     public record Result(int status, byte[] body, String contentType, Outcome outcome) {}
 
-    /**
-     * Limits on work in progress.
-     *
-     * @param maxConcurrent reviews evaluated at once
-     * @param maxWait how long a review may wait for its turn before it is answered with code 429
-     */
-    public record Limits(int maxConcurrent, Duration maxWait) {
-
-        public static final Limits DEFAULT = new Limits(64, Duration.ofMillis(250));
-    }
-
     private final Reviewer reviewer;
     private final Mode globalMode;
     private final AdmissionReviewCodec codec;
     private final boolean validateFailOpen;
-    private final Semaphore permits;
-    private final long maxWaitNanos;
-
-    public AdmissionHandler(Reviewer reviewer, Mode globalMode, AdmissionReviewCodec codec, boolean validateFailOpen) {
-        this(reviewer, globalMode, codec, validateFailOpen, Limits.DEFAULT);
-    }
+    private final AtomicLong refusedSinceLog = new AtomicLong();
+    private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_SECONDS * 1_000_000_000L);
 
     /**
      * @param globalMode the configured mode; {@code /audit} paths always use audit
      * @param validateFailOpen allow (instead of deny) when {@code /validate} fails unexpectedly or is overloaded
      */
-    public AdmissionHandler(
-            Reviewer reviewer, Mode globalMode, AdmissionReviewCodec codec, boolean validateFailOpen, Limits limits) {
+    public AdmissionHandler(Reviewer reviewer, Mode globalMode, AdmissionReviewCodec codec, boolean validateFailOpen) {
         this.reviewer = reviewer;
         this.globalMode = globalMode;
         this.codec = codec;
         this.validateFailOpen = validateFailOpen;
-        this.permits = new Semaphore(limits.maxConcurrent());
-        this.maxWaitNanos = limits.maxWait().toNanos();
     }
 
     /**
@@ -95,11 +78,6 @@ public final class AdmissionHandler {
             return rejected(e.status(), e.reason(), webhook, auditPath);
         }
         ReviewRequest request = decoded.request();
-        if (!acquire()) {
-            return answer(decoded, webhook, mode, null,
-                    failure(request, webhook, 429, "dapr-guard is overloaded (more than the configured concurrent "
-                            + "reviews)"));
-        }
         try {
             Verdict verdict = reviewer.review(request, webhook, mode);
             return answer(decoded, webhook, mode, verdict, respond(verdict, request, webhook));
@@ -111,10 +89,46 @@ public final class AdmissionHandler {
             log.error("review {} of {} {} failed in {}; answered code 500 and {}: {}", request.uid(), request.kind(),
                     request.operation(), webhook.configName(), failsOpen(webhook) ? "allowed it" : "denied it",
                     SafeLog.describe(e));
-            return answer(decoded, webhook, mode, null, failure(request, webhook, 500,
+            return answer(decoded, webhook, mode, null, failure(request.uid(), webhook, 500,
                     "dapr-guard internal error (" + e.getClass().getSimpleName() + ")"));
-        } finally {
-            permits.release();
+        }
+    }
+
+    /**
+     * The code-429 answer to a review that is not evaluated: only its envelope (apiVersion, uid) is read. A body
+     * that is no AdmissionReview gets the same 4xx as from {@link #handle}.
+     *
+     * @param why what was exceeded, for the log line
+     */
+    public Result overloaded(byte[] body, Webhook webhook, boolean auditPath, String why) {
+        AdmissionReviewCodec.Envelope envelope = codec.envelope(body);
+        if (envelope == null) {
+            try {
+                AdmissionReviewCodec.Decoded decoded = codec.decode(body);
+                envelope = new AdmissionReviewCodec.Envelope(decoded.apiVersion(), decoded.request().uid());
+            } catch (BadReviewException e) {
+                return rejected(e.status(), e.reason(), webhook, auditPath);
+            }
+        }
+        logRefusal(envelope.uid(), webhook, why);
+        AdmissionResponse response = failure(envelope.uid(), webhook, 429,
+                "dapr-guard is overloaded (" + why + ")");
+        byte[] answer = codec.encode(envelope.apiVersion(), response.complete(envelope.uid()));
+        return new Result(200, answer, "application/json", new Outcome(webhook, mode(auditPath), null, null, ERROR));
+    }
+
+    /**
+     * One warning per {@value #REFUSAL_LOG_SECONDS} seconds at most while reviews are refused, naming the latest
+     * uid and how many were refused since the last line: an overload must be visible without flooding the log.
+     */
+    private void logRefusal(String uid, Webhook webhook, String why) {
+        long refused = refusedSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if (now - last >= REFUSAL_LOG_SECONDS * 1_000_000_000L && lastRefusalLog.compareAndSet(last, now)) {
+            refusedSinceLog.addAndGet(-refused);
+            log.warn("overloaded: refused {} review(s) with code 429 since the last such line, the latest {} in {}: {}",
+                    refused, uid, webhook.configName(), why);
         }
     }
 
@@ -125,18 +139,6 @@ public final class AdmissionHandler {
 
     private Mode mode(boolean auditPath) {
         return auditPath ? Mode.AUDIT : globalMode;
-    }
-
-    private boolean acquire() {
-        if (permits.tryAcquire()) {
-            return true;
-        }
-        try {
-            return permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private Result answer(
@@ -183,13 +185,13 @@ public final class AdmissionHandler {
         return webhook == Webhook.MUTATE || validateFailOpen;
     }
 
-    private AdmissionResponse failure(ReviewRequest request, Webhook webhook, int code, String what) {
+    private AdmissionResponse failure(String uid, Webhook webhook, int code, String what) {
         boolean allow = failsOpen(webhook);
         String outcome = webhook == Webhook.MUTATE
                 ? "allowed without changes"
                 : allow ? "allowed (fail open)" : "denied (fail closed)";
         return AdmissionResponses.errored(code, what + "; " + outcome + "; see the dapr-guard logs for uid "
-                + request.uid(), allow);
+                + uid, allow);
     }
 
     /**

@@ -39,8 +39,7 @@ public class DaprGuardConfiguration {
     @Bean
     AdmissionHandler admissionHandler(
             PolicyEngine engine, Policy policy, AdmissionReviewCodec codec, DaprGuardProperties properties) {
-        return new AdmissionHandler(engine, policy.mode(), codec, properties.validateFailOpen(),
-                new AdmissionHandler.Limits(properties.limits().maxConcurrentReviews(), properties.limits().maxWait()));
+        return new AdmissionHandler(engine, policy.mode(), codec, properties.validateFailOpen());
     }
 
     @Bean

@@ -70,13 +70,16 @@ public record DaprGuardProperties(
     }
 
     /**
-     * @param maxConcurrentReviews reviews evaluated at once; more wait for a turn
-     * @param maxWait how long a review waits for a turn before it gets a fast code-429 answer (keep it well below
-     *     the webhook's {@code timeoutSeconds})
+     * @param maxConcurrentReviews reviews in progress at once (waiting for a worker or being served); more are
+     *     answered at once with code 429, from their envelope alone (no parse, no evaluation)
+     * @param maxWait a review that waited longer than this for a worker is answered with code 429 instead of being
+     *     evaluated (keep it well below the webhook's {@code timeoutSeconds})
+     * @param workerThreads threads that serve reviews (CPU work: a few per core)
      */
     public record Limits(
-            @Min(1) @Max(10_000) @DefaultValue("64") int maxConcurrentReviews,
-            @NotNull @DefaultValue("250ms") Duration maxWait) {}
+            @Min(1) @Max(10_000) @DefaultValue("256") int maxConcurrentReviews,
+            @NotNull @DefaultValue("1s") Duration maxWait,
+            @Min(1) @Max(512) @DefaultValue("16") int workerThreads) {}
 
     /** @param namespaceLabel add a {@code namespace} label to the request series (off: bounded cardinality) */
     public record Metrics(@DefaultValue("false") boolean namespaceLabel) {}

@@ -10,10 +10,6 @@ import io.daprguard.policy.Reviewer;
 import io.daprguard.policy.Webhook;
 import io.daprguard.policy.Verdict;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,36 +173,38 @@ class AdmissionHandlerTest {
     }
 
     @Test
-    void overloadGetsAFastWellFormedAnswer() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Reviewer blocking = (request, webhook, mode) -> {
-            entered.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Verdict.notReviewed();
+    void overloadGetsAFastWellFormedAnswerFromTheEnvelopeAlone() {
+        Reviewer never = (request, webhook, mode) -> {
+            throw new AssertionError("a refused review must not be evaluated");
         };
-        AdmissionHandler limited = new AdmissionHandler(blocking, Mode.ENFORCE, codec, false,
-                new AdmissionHandler.Limits(1, Duration.ofMillis(10)));
-        byte[] body = review("admission.k8s.io/v1", "u-first", POD.formatted("{}")).getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<AdmissionHandler.Result> first =
-                CompletableFuture.supplyAsync(() -> limited.handle(body, Webhook.VALIDATE, false));
-        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
-        AdmissionHandler.Result mutate = limited.handle(review("admission.k8s.io/v1", "u-busy-m", POD.formatted("{}"))
-                .getBytes(StandardCharsets.UTF_8), Webhook.MUTATE, false);
-        AdmissionHandler.Result validate = limited.handle(review("admission.k8s.io/v1", "u-busy-v", POD.formatted("{}"))
-                .getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE, false);
-        release.countDown();
+        AdmissionHandler refusing = new AdmissionHandler(never, Mode.ENFORCE, codec, false);
+        AdmissionHandler.Result mutate = refusing.overloaded(review("admission.k8s.io/v1", "u-busy-m",
+                POD.formatted("{}")).getBytes(StandardCharsets.UTF_8), Webhook.MUTATE, false, "more than 1 reviews in progress");
+        AdmissionHandler.Result validate = refusing.overloaded(review("admission.k8s.io/v1beta1", "u-busy-v",
+                POD.formatted("{}")).getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE, false, "waited 1200 ms");
+        assertThat(mutate.status()).isEqualTo(200);
         assertThat(text(mutate)).isEqualTo("""
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u-busy-m","allowed":true,\
-                "status":{"code":429,"reason":"InternalError","message":"dapr-guard is overloaded (more than the \
-                configured concurrent reviews); allowed without changes; see the dapr-guard logs for uid u-busy-m"}}}""");
-        assertThat(text(validate)).contains("\"uid\":\"u-busy-v\",\"allowed\":false,\"status\":{\"code\":429");
-        assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
-        assertThat(first.get().outcome().result()).isEqualTo("allowed");
+                "status":{"code":429,"reason":"InternalError","message":"dapr-guard is overloaded (more than 1 reviews in \
+                progress); allowed without changes; see the dapr-guard logs for uid u-busy-m"}}}""");
+        assertThat(text(validate)).isEqualTo("""
+                {"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":"u-busy-v",\
+                "allowed":false,"status":{"code":429,"reason":"InternalError","message":"dapr-guard is overloaded \
+                (waited 1200 ms); denied (fail closed); see the dapr-guard logs for uid u-busy-v"}}}""");
+        assertThat(mutate.outcome().result()).isEqualTo(AdmissionHandler.ERROR);
+    }
+
+    @Test
+    void overloadedBodyThatIsNoReviewGetsTheSame400AsHandle() {
+        AdmissionHandler refusing = new AdmissionHandler((r, w, m) -> Verdict.notReviewed(), Mode.ENFORCE, codec, false);
+        for (String body : new String[] {"{", "[]", "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\"}",
+                "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"v9\",\"request\":{\"uid\":\"x\"}}"}) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            AdmissionHandler.Result refused = refusing.overloaded(bytes, Webhook.VALIDATE, false, "busy");
+            AdmissionHandler.Result handled = refusing.handle(bytes, Webhook.VALIDATE, false);
+            assertThat(refused.status()).as(body).isEqualTo(400);
+            assertThat(text(refused)).as(body).isEqualTo(text(handled));
+        }
     }
 
     private static Reviewer throwing() {

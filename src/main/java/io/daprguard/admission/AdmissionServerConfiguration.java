@@ -1,0 +1,42 @@
+package io.daprguard.admission;
+
+import io.daprguard.config.DaprGuardProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The admission port's Tomcat connector: its socket work runs on {@link AdmissionExecutor}, and the memory it
+ * keeps per connection stays out of the heap and bounded (bench/README.md, "Bursts", has the measurements).
+ * Applies to the admission server only; the management port keeps Tomcat's own settings.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AdmissionServerConfiguration {
+
+    /**
+     * NioChannels (a connection's buffers) Tomcat keeps for reuse after their connection closed. Tomcat's default
+     * of 500 kept about 25 MB of buffers alive after every burst; a new TLS connection costs far more than
+     * allocating its buffers.
+     */
+    static final int CACHED_CHANNELS = 32;
+
+    @Bean(destroyMethod = "close")
+    AdmissionExecutor admissionExecutor(DaprGuardProperties properties) {
+        DaprGuardProperties.Limits limits = properties.limits();
+        return new AdmissionExecutor(limits.workerThreads(), limits.maxConcurrentReviews(), limits.maxWait());
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> admissionConnector(AdmissionExecutor executor) {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            connector.getProtocolHandler().setExecutor(executor);
+            // A connection's buffers in native memory: two TLS record buffers of about 16.7 KB and two 8 KB
+            // application buffers. On the heap they were 12.8 MB of long-lived objects at 256 connections, which
+            // pushed the old generation over its size (back-to-back full collections).
+            connector.setProperty("socket.directSslBuffer", "true");
+            connector.setProperty("socket.directBuffer", "true");
+            connector.setProperty("socket.bufferPool", Integer.toString(CACHED_CHANNELS));
+        });
+    }
+}
