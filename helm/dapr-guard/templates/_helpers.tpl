@@ -138,6 +138,9 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- if hasKey . "maxWait" }}
 {{- $_ := set $limits "max-wait" .maxWait }}
 {{- end }}
+{{- if hasKey . "workerThreads" }}
+{{- $_ := set $limits "worker-threads" .workerThreads }}
+{{- end }}
 {{- if $limits }}
 {{- $_ := set $guard "limits" $limits }}
 {{- end }}

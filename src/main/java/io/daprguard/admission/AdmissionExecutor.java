@@ -17,16 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections. (With a virtual thread per socket, as Tomcat runs with {@code spring.threads.virtual.enabled},
  * every connection with data started a review at once; at 64 to 256 connections the half-done reviews and their
  * Tomcat buffers filled the old generation and the server collapsed into back-to-back full collections:
- * bench/results.) Work beyond {@code maxInProgress} (queued or running) goes to a small shedding lane of its own,
- * so that its 429 answer does not wait behind the queue it would add to; {@link #refusal()} tells the
+ * bench/results.) Work beyond {@code maxInProgress} (queued or running) goes to a shedding lane of its own, so
+ * that its 429 answer does not wait behind the queue it would add to; {@link #refusal()} tells the
  * controller, on the thread that serves the request, why it must refuse it. A task that waited in the queue
  * longer than {@code maxWait} is refused too: when the queue is that long, an answer after parsing and
  * evaluating would come too late to help.
  */
 public final class AdmissionExecutor implements Executor, AutoCloseable {
-
-    /** The lane of shedding threads: enough to answer refusals without competing with the workers. */
-    static final int SHEDDING_THREADS = 2;
 
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
@@ -43,7 +40,9 @@ public final class AdmissionExecutor implements Executor, AutoCloseable {
      */
     public AdmissionExecutor(int threads, int maxInProgress, Duration maxWait) {
         this.workers = pool("admission-", threads);
-        this.shedding = pool("admission-shed-", SHEDDING_THREADS);
+        // As many threads as the workers: when both lanes are busy, refusals get about half the CPU, so that a 429
+        // comes fast while the reviews already admitted still progress.
+        this.shedding = pool("admission-shed-", threads);
         this.maxInProgress = maxInProgress;
         this.maxWaitNanos = maxWait.toNanos();
     }

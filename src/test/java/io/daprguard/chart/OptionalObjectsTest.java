@@ -194,6 +194,7 @@ class OptionalObjectsTest {
         assertThat(guard.path("max-request-size").asString()).isEqualTo("4MB");
         assertThat(guard.path("limits").path("max-concurrent-reviews").asInt()).isEqualTo(32);
         assertThat(guard.path("limits").path("max-wait").asString()).isEqualTo("100ms");
+        assertThat(guard.path("limits").path("worker-threads").asInt()).isEqualTo(8);
         assertThat(guard.path("metrics").path("namespace-label").asBoolean()).isTrue();
         assertThat(guard.path("shutdown").path("drain-period").asString()).isEqualTo("10s");
         assertThat(guard.path("tls").path("reload-interval").asString()).isEqualTo("30s");

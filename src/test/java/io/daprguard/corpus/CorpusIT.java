@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every corpus case posted to the real server (packaged configuration, random HTTPS port, a freshly generated CA)
- * at /mutate and /validate, as the kube-apiserver calls it: HTTP/2, trusting only that CA. The status must be one
+ * at /mutate and /validate, as the kube-apiserver calls it: HTTP/1.1, trusting only that CA. The status must be one
  * the case allows over HTTP (413 and 415 included) and the answer well-formed; afterwards the server must still
  * answer a normal review correctly.
  */
@@ -63,19 +63,15 @@ class CorpusIT {
     @LocalServerPort
     int port;
 
-    private static HttpClient http2;
     private static HttpClient http1;
 
     /** Once the server has started (and so generated its CA): clients that trust only that CA. */
     @BeforeEach
     void clients() throws Exception {
-        if (http2 != null) {
+        if (http1 != null) {
             return;
         }
         SSLContext context = TestClients.trustingOnly(certs);
-        http2 = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2)
-                .connectTimeout(TIMEOUT).build();
-        // The JDK's HTTP/2 client reads no answer before its upload is done, which an early 413 never allows.
         http1 = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(TIMEOUT).build();
     }
@@ -102,9 +98,9 @@ class CorpusIT {
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/mutate"))
                 .timeout(TIMEOUT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofFile(Path.of("examples/pod-review.json"))).build();
-        HttpResponse<String> response = http2.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http1.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
         assertThat(response.body())
                 .startsWith("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":"
                         + "{\"uid\":\"0d2f5a4e-3c1b-4f7e-9a8d-6b5c4e3d2f10\",\"allowed\":true,\"patchType\":\"JSONPatch\"");
@@ -121,7 +117,6 @@ class CorpusIT {
         if (corpusCase.contentType() != null) {
             request.header("Content-Type", corpusCase.contentType());
         }
-        HttpClient client = corpusCase.announcedOversize() ? http1 : http2;
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http1.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -199,7 +199,7 @@ class E2eServerIT {
         URI registered = URI.create(urls.get(webhook));
         assertThat(registered.getHost()).isEqualTo(E2eSettings.HOST_FROM_CONTAINERS);
         assertThat(registered.getPort()).isEqualTo(port);
-        HttpClient client = HttpClient.newBuilder().sslContext(trustingOnlyTheCa).version(HttpClient.Version.HTTP_2)
+        HttpClient client = HttpClient.newBuilder().sslContext(trustingOnlyTheCa).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(TIMEOUT).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + registered.getPath()))
                 .timeout(TIMEOUT).header("Content-Type", "application/json")

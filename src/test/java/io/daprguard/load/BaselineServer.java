@@ -16,12 +16,13 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The lean baseline of the burst benchmark: the JDK's own {@code HttpsServer} (TLS 1.3, HTTP/1.1 keep-alive) that
- * reads each request body to its end and answers a fixed AdmissionReview, the same bytes dapr-guard answers for
- * the benchmark's body. Whatever dapr-guard costs beyond it is Tomcat, Spring, parsing, the policy and the
+ * reads each request body to its end and answers a fixed AdmissionReview per path ({@code /mutate},
+ * {@code /validate}): the same bytes dapr-guard answers for the benchmark's bodies. Whatever dapr-guard costs beyond it is Tomcat, Spring, parsing, the policy and the
  * logs; the ratio of the two under the same load is what the benchmark reports. JDK only.
  *
  * <pre>
- * java -cp target/test-classes io.daprguard.load.BaselineServer PORT KEYSTORE.p12 PASSWORD ANSWER.json [THREADS]
+ * java -cp target/test-classes io.daprguard.load.BaselineServer PORT KEYSTORE.p12 PASSWORD MUTATE.json VALIDATE.json \
+ *     [THREADS]
  * </pre>
  * The keystore holds one key entry (for example from {@code keytool -genkeypair -keyalg EC -groupname secp256r1},
  * the key type dapr-guard generates). Runs until killed.
@@ -31,13 +32,15 @@ public final class BaselineServer {
     private BaselineServer() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 4) {
-            throw new IllegalArgumentException("usage: BaselineServer PORT KEYSTORE.p12 PASSWORD ANSWER.json [THREADS]");
+        if (args.length < 5) {
+            throw new IllegalArgumentException(
+                    "usage: BaselineServer PORT KEYSTORE.p12 PASSWORD MUTATE.json VALIDATE.json [THREADS]");
         }
         int port = Integer.parseInt(args[0]);
         char[] password = args[2].toCharArray();
-        byte[] answer = Files.readAllBytes(Path.of(args[3]));
-        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+        byte[] mutate = Files.readAllBytes(Path.of(args[3]));
+        byte[] validate = Files.readAllBytes(Path.of(args[4]));
+        int threads = args.length > 5 ? Integer.parseInt(args[5]) : 16;
 
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = new FileInputStream(args[1])) {
@@ -56,6 +59,7 @@ public final class BaselineServer {
             try (InputStream body = exchange.getRequestBody()) {
                 body.transferTo(OutputStream.nullOutputStream());
             }
+            byte[] answer = exchange.getRequestURI().getPath().endsWith("/validate") ? validate : mutate;
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -182,7 +182,7 @@ class CertificateRotationIT {
     }
 
     /**
-     * Sends {@code POST /validate} with {@code {}} over HTTP/2 until stopped, at most
+     * Sends {@code POST /validate} with {@code {}} over HTTP/1.1 until stopped, at most
      * {@link #MAX_REQUESTS} times and for {@link #MAX_DURATION}. A new client (so a new connection
      * and a full TLS handshake) every {@link #REQUESTS_PER_CLIENT} requests; the connections in
      * between stay open across reloads. Any HTTP status is an answer; only an exception (connection,
@@ -224,7 +224,7 @@ class CertificateRotationIT {
                     close(client);
                     client = HttpClient.newBuilder()
                         .sslContext(context)
-                        .version(HttpClient.Version.HTTP_2)
+                        .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(30))
                         .build();
                     clients.incrementAndGet();

@@ -112,7 +112,7 @@ class ClientCertificateIT {
         HttpResponse<String> response = post(TlsTestSupport.presenting(apiServer, serverCa));
 
         assertThat(response.statusCode()).isBetween(200, 499);
-        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
         assertThat(response.sslSession()).hasValueSatisfying((session) -> assertThat(session.getLocalCertificates())
             .containsExactly(apiServer.certificate()));
     }
@@ -166,7 +166,7 @@ class ClientCertificateIT {
     private HttpResponse<String> post(SSLContext context) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder()
             .sslContext(context)
-            .version(HttpClient.Version.HTTP_2)
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT)
             .build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/validate"))

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# dapr-guard burst benchmark: concurrency sweep, soak and overload, against dapr-guard and a lean baseline.
+#
+# Usage: bench/burst.sh [--quick]
+#
+#   (default)  30 s per step after a 5 s warm-up, a 2-minute soak: about 25 minutes on 2 cores.
+#   --quick    8 s per step, a 20 s soak: a smoke test of the pipeline (about 8 minutes); indicative only.
+#
+# What it does (bench/README.md, "Bursts", explains every number):
+#   1. Builds target/dapr-guard.jar and the test classes (the load client io.daprguard.load.ReviewLoad and the
+#      baseline io.daprguard.load.BaselineServer live in src/test/java), writes the review bodies.
+#   2. Starts dapr-guard exactly as the image and the chart run it: the Dockerfile's extracted layers, its AOT
+#      cache training run and -XX:AOTCache (JDK 25+), its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the chart's
+#      320Mi memory limit, GC logging to count full collections.
+#   3. Sweep: 8, 32, 64, 128 and 256 HTTP/1.1 keep-alive connections, closed loop, /mutate (typical pod) and
+#      /validate (the same pod as admitted), one connection per review in flight and a 10 s per-request timeout
+#      that drops the connection, as the kube-apiserver calls. Per step: reviews/s, p50/p99/p99.9, errors,
+#      full GCs, peak RSS.
+#   4. Soak: 128 connections on /mutate for 2 minutes: full GCs, peak RSS, the process still running.
+#   5. Overload: 4x dapr-guard.limits.max-concurrent-reviews (1024 connections) on /mutate; a connection whose
+#      review was refused with code 429 waits 100 ms before its next one (the apiserver does not retry a refused
+#      call; the next review is a later pod): how fast the 429s come, and what is still evaluated.
+#   6. The same sweep against the baseline (the JDK's HttpsServer with a fixed answer, same JVM options).
+#   7. Writes bench/results/<date>-burst-<commit>.md and bench/results/burst-latest.md; raw output in
+#      bench/results/raw/burst-<stamp>-<commit>/ (git-ignored).
+#
+# Environment: BENCH_PORT / BENCH_MGMT_PORT (default 8443 / 9090), BURST_STEPS (default "8 32 64 128 256").
+# Needs python3, keytool (any JDK), ports free. The load generator runs on the same machine as the server.
+set -euo pipefail
+
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
+    *) echo "unknown argument: $arg (usage: bench/burst.sh [--quick])" >&2; exit 2 ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then MODE=quick STEP=8 WARM=3 SOAK=20 GLOBAL_WARM=15 OVERLOAD=8
+else MODE=full STEP=30 WARM=5 SOAK=120 GLOBAL_WARM=40 OVERLOAD=20; fi
+STEPS=${BURST_STEPS:-8 32 64 128 256}
+PORT=${BENCH_PORT:-8443}
+MPORT=${BENCH_MGMT_PORT:-9090}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+JAVA=java
+[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+JAVA_FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain -- src pom.xml Dockerfile 2>/dev/null)" ] || COMMIT="$COMMIT-dirty"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$ROOT/bench/results/raw/burst-$STAMP-$COMMIT
+WORK=$(mktemp -d)
+mkdir -p "$RAW"
+RESULTS=$RAW/results.jsonl
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RAW/run.log" >&2; }
+
+log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT)"
+./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
+./mvnw -B -q test-compile >>"$RAW/build.log" 2>&1
+python3 bench/gen_bodies.py "$WORK/bodies" >/dev/null
+CP=$ROOT/target/test-classes
+{
+  echo "date=$(date -u +%FT%TZ) commit=$COMMIT mode=$MODE"
+  echo "cpu=$(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  echo "memory=$(free -m | awk '/Mem:/ {print $2}') MiB"
+  echo "java=$("$JAVA" -version 2>&1 | head -1)"
+} >"$RAW/machine.txt"
+
+JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
+[ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in the Dockerfile" >&2; exit 1; }
+mkdir -p "$WORK/app"
+"$JAVA" -Djarmode=tools -jar target/dapr-guard.jar extract --layers --destination "$WORK/layers" >/dev/null
+for layer in dependencies spring-boot-loader snapshot-dependencies application; do
+  [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
+done
+AOT=()
+if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+  (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \
+    -Dspring.context.exit=onRefresh -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" \
+    --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
+    && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
+fi
+
+await_port() { # PORT SECONDS
+  for _ in $(seq 1 $(($2 * 10))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+start_dapr_guard() {
+  (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM=320m ${AOT[@]+"${AOT[@]}"} \
+    -Xlog:gc:file="$RAW/gc-dapr-guard.log" -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/certs" \
+    --server.port="$PORT" --management.server.port="$MPORT" --dapr-guard.shutdown.drain-period=0s) \
+    >"$RAW/server-dapr-guard.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "dapr-guard exited during start-up"; exit 1; }
+    sleep 0.1
+  done
+  log "dapr-guard not ready after 60 s"; exit 1
+}
+
+start_baseline() {
+  rm -f "$WORK/baseline.p12"
+  keytool -genkeypair -alias baseline -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 -validity 2 \
+    -keystore "$WORK/baseline.p12" -storetype PKCS12 -storepass baseline >/dev/null 2>&1
+  env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM=320m -Xlog:gc:file="$RAW/gc-baseline.log" -cp "$CP" \
+    io.daprguard.load.BaselineServer "$PORT" "$WORK/baseline.p12" baseline "$WORK/answer-mutate.json" \
+    "$WORK/answer-validate.json" 16 \
+    >"$RAW/server-baseline.log" 2>&1 &
+  SERVER_PID=$!
+  await_port "$PORT" 60 || { log "baseline did not start"; exit 1; }
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+full_gcs() { grep -c 'Pause Full' "$1" 2>/dev/null || true; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
+
+# measure SERVER PHASE ENDPOINT BODY CONNECTIONS SECONDS [EXTRA ReviewLoad ARGS...]: one closed-loop run; one
+# JSON line with the load client's figures, the full GCs during the run and the highest VmRSS sampled.
+measure() {
+  local server=$1 phase=$2 endpoint=$3 body=$4 conns=$5 secs=$6; shift 6
+  local gclog=$RAW/gc-$server.log before after peak=0 r out
+  before=$(full_gcs "$gclog")
+  : >"$WORK/rss.txt"
+  python3 bench/lib/rss_sampler.py "$SERVER_PID" "$WORK/rss.txt" 0.1 &
+  local sampler=$!
+  out=$("$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/$endpoint" \
+    --body "$WORK/bodies/$body.json" -c "$conns" --warmup "$WARM" -d "$secs" "$@")
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  after=$(full_gcs "$gclog")
+  peak=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$WORK/rss.txt")
+  r=$(kill -0 "$SERVER_PID" 2>/dev/null && echo true || echo false)
+  echo "{\"server\":\"$server\",\"phase\":\"$phase\",\"endpoint\":\"$endpoint\",\"full_gcs\":$((after - before)),\"peak_rss_kb\":$peak,\"alive\":$r,\"load\":$out}" \
+    | tee -a "$RESULTS"
+}
+
+sweep() { # SERVER
+  for conns in $STEPS; do
+    measure "$1" sweep mutate pod-typical "$conns" "$STEP" >/dev/null
+    measure "$1" sweep validate pod-typical-admitted "$conns" "$STEP" >/dev/null
+    log "$1: $conns connections done"
+  done
+}
+
+log "dapr-guard: start as the image and chart run it"
+start_dapr_guard
+for endpoint_body in "mutate pod-typical" "validate pod-typical-admitted"; do
+  set -- $endpoint_body
+  curl -fsS --cacert "$WORK/certs/ca.crt" -H 'Content-Type: application/json' --data-binary "@$WORK/bodies/$2.json" \
+    "https://127.0.0.1:$PORT/$1" -o "$WORK/answer-$1.json"
+done
+log "dapr-guard: warm-up ($GLOBAL_WARM s per endpoint)"
+"$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/mutate" --body "$WORK/bodies/pod-typical.json" \
+  -c 32 -d "$GLOBAL_WARM" >/dev/null
+"$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/validate" \
+  --body "$WORK/bodies/pod-typical-admitted.json" -c 32 -d "$GLOBAL_WARM" >/dev/null
+sweep dapr-guard
+log "dapr-guard: soak, 128 connections for $SOAK s"
+measure dapr-guard soak mutate pod-typical 128 "$SOAK" >/dev/null
+log "dapr-guard: overload, 1024 connections"
+measure dapr-guard overload mutate pod-typical 1024 "$OVERLOAD" --pause-after-refusal-ms 100 >/dev/null
+measure dapr-guard overload-closed mutate pod-typical 1024 "$OVERLOAD" >/dev/null
+grep -E 'OutOfMemoryError|Terminating' "$RAW/server-dapr-guard.log" >"$RAW/fatal.txt" || true
+stop_server
+
+log "baseline: the JDK's HttpsServer answering the same bytes"
+start_baseline
+"$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/mutate" --body "$WORK/bodies/pod-typical.json" \
+  -c 32 -d "$GLOBAL_WARM" >/dev/null
+sweep baseline
+stop_server
+
+DATE=$(date -u +%Y-%m-%d)
+python3 bench/lib/burst_report.py "$RESULTS" "$RAW/machine.txt" "$RAW/fatal.txt" >"bench/results/$DATE-burst-$COMMIT.md"
+cp "bench/results/$DATE-burst-$COMMIT.md" bench/results/burst-latest.md
+log "report: bench/results/$DATE-burst-$COMMIT.md"
