@@ -25,6 +25,9 @@
 #      bench/results/raw/burst-<stamp>-<commit>/ (git-ignored).
 #
 # Environment: BENCH_PORT / BENCH_MGMT_PORT (default 8443 / 9090), BURST_STEPS (default "8 32 64 128 256").
+# To measure another build the same way (a "before" run): BURST_JAR (a built dapr-guard.jar; no build then),
+# BURST_DOCKERFILE (the Dockerfile whose JAVA_TOOL_OPTIONS and SPRING_* settings to use), BURST_BASELINE=0 (skip
+# the baseline), BURST_LABEL (added to the report's name).
 # Needs python3, keytool (any JDK), ports free. The load generator runs on the same machine as the server.
 set -euo pipefail
 
@@ -59,28 +62,35 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WOR
 trap cleanup EXIT
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RAW/run.log" >&2; }
 
-log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT)"
-./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
+JAR=${BURST_JAR:-}
+DOCKERFILE=${BURST_DOCKERFILE:-Dockerfile}
+LABEL=${BURST_LABEL:+-$BURST_LABEL}
+log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT${JAR:+, server $JAR})"
+[ -n "$JAR" ] || ./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
+JAR=${JAR:-target/dapr-guard.jar}
 ./mvnw -B -q test-compile >>"$RAW/build.log" 2>&1
 python3 bench/gen_bodies.py "$WORK/bodies" >/dev/null
 CP=$ROOT/target/test-classes
 {
-  echo "date=$(date -u +%FT%TZ) commit=$COMMIT mode=$MODE"
+  echo "date=$(date -u +%FT%TZ) commit=$COMMIT mode=$MODE server=$JAR dockerfile=$DOCKERFILE"
   echo "cpu=$(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
   echo "memory=$(free -m | awk '/Mem:/ {print $2}') MiB"
   echo "java=$("$JAVA" -version 2>&1 | head -1)"
 } >"$RAW/machine.txt"
 
-JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
-[ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in the Dockerfile" >&2; exit 1; }
+JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$DOCKERFILE" | head -1)
+[ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in $DOCKERFILE" >&2; exit 1; }
+# Spring settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED).
+SPRING_ENV=($(grep -o 'SPRING_[A-Z_]*=[^ \\]*' "$DOCKERFILE" || true))
+echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
 mkdir -p "$WORK/app"
-"$JAVA" -Djarmode=tools -jar target/dapr-guard.jar extract --layers --destination "$WORK/layers" >/dev/null
+"$JAVA" -Djarmode=tools -jar "$JAR" extract --layers --destination "$WORK/layers" >/dev/null
 for layer in dependencies spring-boot-loader snapshot-dependencies application; do
   [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
 done
 AOT=()
 if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
-  (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \
+  (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \
     -Dspring.context.exit=onRefresh -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" \
     --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
     && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
@@ -95,7 +105,7 @@ await_port() { # PORT SECONDS
 }
 
 start_dapr_guard() {
-  (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM=320m ${AOT[@]+"${AOT[@]}"} \
+  (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m ${AOT[@]+"${AOT[@]}"} \
     -Xlog:gc:file="$RAW/gc-dapr-guard.log" -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/certs" \
     --server.port="$PORT" --management.server.port="$MPORT" --dapr-guard.shutdown.drain-period=0s) \
     >"$RAW/server-dapr-guard.log" 2>&1 &
@@ -177,14 +187,17 @@ measure dapr-guard overload-closed mutate pod-typical 1024 "$OVERLOAD" >/dev/nul
 grep -E 'OutOfMemoryError|Terminating' "$RAW/server-dapr-guard.log" >"$RAW/fatal.txt" || true
 stop_server
 
-log "baseline: the JDK's HttpsServer answering the same bytes"
-start_baseline
-"$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/mutate" --body "$WORK/bodies/pod-typical.json" \
-  -c 32 -d "$GLOBAL_WARM" >/dev/null
-sweep baseline
-stop_server
+if [ "${BURST_BASELINE:-1}" != 0 ]; then
+  log "baseline: the JDK's HttpsServer answering the same bytes"
+  start_baseline
+  "$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/mutate" \
+    --body "$WORK/bodies/pod-typical.json" -c 32 -d "$GLOBAL_WARM" >/dev/null
+  sweep baseline
+  stop_server
+fi
 
 DATE=$(date -u +%Y-%m-%d)
-python3 bench/lib/burst_report.py "$RESULTS" "$RAW/machine.txt" "$RAW/fatal.txt" >"bench/results/$DATE-burst-$COMMIT.md"
-cp "bench/results/$DATE-burst-$COMMIT.md" bench/results/burst-latest.md
-log "report: bench/results/$DATE-burst-$COMMIT.md"
+REPORT=bench/results/$DATE-burst-$COMMIT$LABEL.md
+python3 bench/lib/burst_report.py "$RESULTS" "$RAW/machine.txt" "$RAW/fatal.txt" >"$REPORT"
+[ -n "$LABEL" ] || cp "$REPORT" bench/results/burst-latest.md
+log "report: $REPORT"

@@ -1,6 +1,9 @@
 package io.daprguard.admission;
 
 import io.daprguard.policy.ReviewRequest;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -28,6 +31,7 @@ public final class AdmissionReviewCodec {
     public static final String V1BETA1 = "admission.k8s.io/v1beta1";
     private static final Set<String> VERSIONS = Set.of(V1, V1BETA1);
     static final int MAX_DEPTH = 256;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final JsonMapper mapper;
 
@@ -252,6 +256,14 @@ public final class AdmissionReviewCodec {
     private static void requireUtf8(byte[] body) {
         int i = 0;
         while (i < body.length) {
+            // Reviews are nearly all ASCII: skip eight ASCII bytes at a time (this check was 5 % of a review's CPU
+            // byte by byte).
+            while (i + Long.BYTES <= body.length && ((long) LONGS.get(body, i) & 0x8080808080808080L) == 0) {
+                i += Long.BYTES;
+            }
+            if (i >= body.length) {
+                break;
+            }
             int b = body[i] & 0xFF;
             if (b < 0x80) {
                 i++;

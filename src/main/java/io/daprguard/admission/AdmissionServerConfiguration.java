@@ -1,15 +1,18 @@
 package io.daprguard.admission;
 
 import io.daprguard.config.DaprGuardProperties;
+import java.util.List;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The admission port's Tomcat connector: its socket work runs on {@link AdmissionExecutor}, and the memory it
- * keeps per connection stays out of the heap and bounded (bench/README.md, "Bursts", has the measurements).
- * Applies to the admission server only; the management port keeps Tomcat's own settings.
+ * The admission servlet, and the admission port's Tomcat connector: its socket work runs on
+ * {@link AdmissionExecutor}, and the memory it keeps per connection stays out of the heap and bounded
+ * (bench/README.md, "Bursts", has the measurements). Applies to the admission server only; the management port
+ * keeps Tomcat's own settings.
  */
 @Configuration(proxyBeanMethods = false)
 public class AdmissionServerConfiguration {
@@ -25,6 +28,15 @@ public class AdmissionServerConfiguration {
     AdmissionExecutor admissionExecutor(DaprGuardProperties properties) {
         DaprGuardProperties.Limits limits = properties.limits();
         return new AdmissionExecutor(limits.workerThreads(), limits.maxConcurrentReviews(), limits.maxWait());
+    }
+
+    @Bean
+    ServletRegistrationBean<AdmissionController> admissionServlet(
+            AdmissionHandler handler, AdmissionSettings settings, List<ReviewListener> listeners) {
+        ServletRegistrationBean<AdmissionController> registration = new ServletRegistrationBean<>(
+                new AdmissionController(handler, settings, listeners), AdmissionController.PATHS);
+        registration.setLoadOnStartup(1);
+        return registration;
     }
 
     @Bean

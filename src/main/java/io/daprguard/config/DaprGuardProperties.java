@@ -77,7 +77,7 @@ public record DaprGuardProperties(
      * @param workerThreads threads that serve reviews (CPU work: a few per core)
      */
     public record Limits(
-            @Min(1) @Max(10_000) @DefaultValue("256") int maxConcurrentReviews,
+            @Min(1) @Max(10_000) @DefaultValue("384") int maxConcurrentReviews,
             @NotNull @DefaultValue("1s") Duration maxWait,
             @Min(1) @Max(512) @DefaultValue("16") int workerThreads) {}
 

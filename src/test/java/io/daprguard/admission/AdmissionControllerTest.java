@@ -1,22 +1,19 @@
 package io.daprguard.admission;
 
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.config.DaprGuardConfiguration;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
-import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-/** The HTTP slice: routes, content type, body limit. */
-@WebMvcTest(controllers = AdmissionController.class, properties = "dapr-guard.max-request-size=2KB")
-@Import(DaprGuardConfiguration.class)
+/** The HTTP edge: routes, content type, body limit, on the servlet itself with the configured handler. */
 class AdmissionControllerTest {
 
     private static final String POD = """
@@ -24,68 +21,99 @@ class AdmissionControllerTest {
             {"dapr.io/enabled":"true","dapr.io/app-id":"orders","dapr.io/sidecar-memory-limit":"1000MB"}},
              "spec":{"containers":[{"name":"orders","image":"orders:1"}]}}""";
 
-    @Autowired
-    MockMvc mvc;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private AdmissionController servlet;
+
+    @BeforeEach
+    void servlet() {
+        new ApplicationContextRunner().withUserConfiguration(DaprGuardConfiguration.class)
+                .withPropertyValues("dapr-guard.max-request-size=2KB")
+                .run(context -> servlet = new AdmissionController(context.getBean(AdmissionHandler.class),
+                        context.getBean(AdmissionSettings.class), List.of()));
+    }
+
+    private MockHttpServletResponse call(String method, String path, String contentType, String body)
+            throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        request.setServletPath(path);
+        request.setProtocol("HTTP/1.1");
+        if (contentType != null) {
+            request.setContentType(contentType);
+        }
+        if (body != null) {
+            request.setContent(body.getBytes(StandardCharsets.UTF_8));
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        servlet.service(request, response);
+        return response;
+    }
+
+    private MockHttpServletResponse post(String path, String uid) throws Exception {
+        return call("POST", path, "application/json", AdmissionHandlerTest.review("admission.k8s.io/v1", uid, POD));
+    }
+
+    private static JsonNode json(MockHttpServletResponse response) throws Exception {
+        return JSON.readTree(response.getContentAsByteArray());
+    }
 
     @Test
     void mutateAnswersAPatch() throws Exception {
-        mvc.perform(post("/mutate").contentType(MediaType.APPLICATION_JSON)
-                        .content(AdmissionHandlerTest.review("admission.k8s.io/v1", "u-m", POD)))
-                .andExpect(status().isOk())
-                .andExpect(content().contentType(MediaType.APPLICATION_JSON))
-                .andExpect(jsonPath("$.response.uid").value("u-m"))
-                .andExpect(jsonPath("$.response.allowed").value(true))
-                .andExpect(jsonPath("$.response.patchType").value("JSONPatch"));
+        MockHttpServletResponse response = post("/mutate", "u-m");
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentType()).isEqualTo("application/json");
+        JsonNode answer = json(response).path("response");
+        assertThat(answer.path("uid").asString()).isEqualTo("u-m");
+        assertThat(answer.path("allowed").asBoolean()).isTrue();
+        assertThat(answer.path("patchType").asString()).isEqualTo("JSONPatch");
     }
 
     @Test
     void validateDeniesWith403() throws Exception {
-        mvc.perform(post("/validate").contentType(MediaType.APPLICATION_JSON)
-                        .content(AdmissionHandlerTest.review("admission.k8s.io/v1", "u-v", POD)))
-                .andExpect(status().isOk())
-                .andExpect(jsonPath("$.response.allowed").value(false))
-                .andExpect(jsonPath("$.response.status.code").value(403));
+        JsonNode answer = json(post("/validate", "u-v")).path("response");
+        assertThat(answer.path("allowed").asBoolean()).isFalse();
+        assertThat(answer.path("status").path("code").asInt()).isEqualTo(403);
     }
 
     @Test
     void auditPathsNeverDenyOrPatch() throws Exception {
-        mvc.perform(post("/audit/validate").contentType(MediaType.APPLICATION_JSON)
-                        .content(AdmissionHandlerTest.review("admission.k8s.io/v1", "u-av", POD)))
-                .andExpect(jsonPath("$.response.allowed").value(true))
-                .andExpect(jsonPath("$.response.warnings[0]").exists());
-        mvc.perform(post("/audit/mutate").contentType(MediaType.APPLICATION_JSON)
-                        .content(AdmissionHandlerTest.review("admission.k8s.io/v1", "u-am", POD)))
-                .andExpect(jsonPath("$.response.allowed").value(true))
-                .andExpect(jsonPath("$.response.patch").doesNotExist())
-                .andExpect(jsonPath("$.response.warnings[0]").value(
-                        "[sidecar-resources] would add dapr.io/sidecar-cpu-request: 100m"));
+        JsonNode validate = json(post("/audit/validate", "u-av")).path("response");
+        assertThat(validate.path("allowed").asBoolean()).isTrue();
+        assertThat(validate.path("warnings").path(0).isString()).isTrue();
+        JsonNode mutate = json(post("/audit/mutate", "u-am")).path("response");
+        assertThat(mutate.path("allowed").asBoolean()).isTrue();
+        assertThat(mutate.has("patch")).isFalse();
+        assertThat(mutate.path("warnings").path(0).asString())
+                .isEqualTo("[sidecar-resources] would add dapr.io/sidecar-cpu-request: 100m");
     }
 
     @Test
     void bodiesOverTheLimitGet413() throws Exception {
         String big = AdmissionHandlerTest.review("admission.k8s.io/v1", "u-big",
                 POD.replace("\"orders:1\"", "\"orders:1\",\"args\":[\"" + "x".repeat(3000) + "\"]"));
-        mvc.perform(post("/validate").contentType(MediaType.APPLICATION_JSON).content(big))
-                .andExpect(status().isPayloadTooLarge())
-                .andExpect(content().string("request body is larger than 2048 bytes (dapr-guard.max-request-size)\n"));
+        MockHttpServletResponse response = call("POST", "/validate", "application/json", big);
+        assertThat(response.getStatus()).isEqualTo(413);
+        assertThat(response.getContentAsString())
+                .isEqualTo("request body is larger than 2048 bytes (dapr-guard.max-request-size)\n");
+        assertThat(response.getHeader("Connection")).isEqualTo("close");
     }
 
     @Test
     void nonJsonContentTypeGets415() throws Exception {
-        mvc.perform(post("/mutate").contentType(MediaType.TEXT_PLAIN).content("{}"))
-                .andExpect(status().isUnsupportedMediaType())
-                .andExpect(content().string("Content-Type must be application/json\n"));
+        MockHttpServletResponse response = call("POST", "/mutate", "text/plain", "{}");
+        assertThat(response.getStatus()).isEqualTo(415);
+        assertThat(response.getContentAsString()).isEqualTo("Content-Type must be application/json\n");
     }
 
     @Test
     void malformedBodyGets400() throws Exception {
-        mvc.perform(post("/mutate").contentType(MediaType.APPLICATION_JSON).content("{\"kind\":"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentType("text/plain;charset=UTF-8"));
+        MockHttpServletResponse response = call("POST", "/mutate", "application/json", "{\"kind\":");
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(response.getContentType()).isEqualTo("text/plain;charset=UTF-8");
     }
 
     @Test
     void getIsNotAllowed() throws Exception {
-        mvc.perform(get("/mutate")).andExpect(status().isMethodNotAllowed());
+        assertThat(call("GET", "/mutate", null, null).getStatus()).isEqualTo(405);
     }
 }
