@@ -65,6 +65,11 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RAW/run.log" >&2; }
 JAR=${BURST_JAR:-}
 DOCKERFILE=${BURST_DOCKERFILE:-Dockerfile}
 LABEL=${BURST_LABEL:+-$BURST_LABEL}
+for port in "$PORT" "$MPORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use: stop what listens there or set BENCH_PORT / BENCH_MGMT_PORT" >&2; exit 1
+  fi
+done
 log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT${JAR:+, server $JAR})"
 [ -n "$JAR" ] || ./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
 JAR=${JAR:-target/dapr-guard.jar}
