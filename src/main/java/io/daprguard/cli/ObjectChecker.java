@@ -69,12 +69,16 @@ final class ObjectChecker {
         List<Finding> findings = new ArrayList<>();
         if (validation.decision() == Verdict.Decision.DENIED && validation.message() != null) {
             for (String line : validation.message().split("\n")) {
-                findings.add(Finding.parse(Finding.Level.DENY, line));
+                findings.add(located(Finding.parse(Finding.Level.DENY, line), object));
             }
         }
-        validation.warnings().forEach(line -> findings.add(Finding.parse(Finding.Level.WARN, line)));
+        validation.warnings().forEach(line -> findings.add(located(Finding.parse(Finding.Level.WARN, line), object)));
         return new ObjectReport(object.apiVersion(), object.kind(), namespace, name, object.line(), object.source(),
                 true, findings, changes);
+    }
+
+    private static Finding located(Finding finding, KubeObject object) {
+        return finding.at(FindingLines.locate(finding.message(), object.lines()));
     }
 
     private static ReviewRequest request(KubeObject object, String namespace, String name, JsonNode body) {
