@@ -20,7 +20,7 @@ import javax.xml.stream.XMLStreamWriter;
  *   &lt;testsuite name="deploy/orders.yaml" package="dapr-guard" id="0" tests="3" failures="1" errors="1" ...&gt;
  *     &lt;properties/&gt;
  *     &lt;testcase name="Deployment shop/orders (line 12)" classname="deploy/orders.yaml" time="0"&gt;
- *       &lt;failure type="deny" message="[sidecar-resources] ..."&gt;every deny-level finding, one a line&lt;/failure&gt;
+ *       &lt;failure type="deny" message="[sidecar-resources] ..."&gt;each deny finding, one a line&lt;/failure&gt;
  *     &lt;/testcase&gt;
  *     &lt;testcase name="Service shop/orders (line 2)" ...&gt;&lt;skipped message="not reviewed by dapr-guard"/&gt;...
  *     &lt;testcase name="line 30" ...&gt;&lt;error type="input" message="mapping values are not allowed here"/&gt;...

@@ -301,11 +301,11 @@ public final class PolicyEngine implements Reviewer {
     private Selection activeRules(
             List<Rule> candidates, ObjectNode object, PodView pod, boolean legacyEnabled, List<String> warnings,
             List<RuleOutcome> outcomes) {
-        List<Map<String, String>> sources = pod.pointer().isEmpty()
-                ? List.of(pod.annotations())
-                : List.of(pod.annotations(), PodView.of(object, "").annotations());
-        SkipAnnotations.Decision skips = sources.stream().noneMatch(each -> each.containsKey(SKIP_ANNOTATION))
-                ? NO_SKIPS : SkipAnnotations.decide(sources, policy, clock.instant());
+        Map<String, String> own = pod.annotations();
+        Map<String, String> workload = pod.pointer().isEmpty() ? null : PodView.of(object, "").annotations();
+        boolean asked = own.containsKey(SKIP_ANNOTATION) || (workload != null && workload.containsKey(SKIP_ANNOTATION));
+        SkipAnnotations.Decision skips = !asked ? NO_SKIPS : SkipAnnotations.decide(
+                workload == null ? List.of(own) : List.of(own, workload), policy, clock.instant());
         warnings.addAll(skips.warnings());
         List<Rule> active = new ArrayList<>();
         for (Rule rule : candidates) {
