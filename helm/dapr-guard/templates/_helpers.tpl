@@ -113,6 +113,13 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- if hasKey . "skippable" }}
 {{- $_ := set $guard "skippable" .skippable }}
 {{- end }}
+{{- if .skip }}
+{{- $skip := dict }}
+{{- range $key, $value := .skip }}
+{{- $_ := set $skip (kebabcase $key) $value }}
+{{- end }}
+{{- $_ := set $guard "skip" $skip }}
+{{- end }}
 {{- if hasKey . "mutateTemplates" }}
 {{- $_ := set $guard "mutate-templates" .mutateTemplates }}
 {{- end }}

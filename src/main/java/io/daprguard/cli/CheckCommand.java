@@ -11,6 +11,7 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,13 +22,15 @@ import java.util.function.Function;
  * engine the webhook runs, and Dapr Helm values files against the production guideline.
  *
  * <p>It runs before (and instead of) Spring: no application context, no web server, no certificates. Standard
- * output carries only the report ({@link TextReport} or {@link JsonReport}); messages about the inputs
+ * output carries only the report ({@link TextReport}, {@link JsonReport}, {@link SarifReport} or
+ * {@link JUnitReport}); messages about the inputs
  * ({@code file:line: message}), warnings about the policy and usage errors go to standard error. Logging is
  * switched off, so no library can print to standard output.
  *
  * <p>Exit codes: {@code 0} no deny-level finding; {@code 1} at least one deny-level finding; {@code 2} a usage
  * error, or an input that could not be read, parsed or checked (everything else is still reported, and 2 wins
  * over 1 because the run is incomplete); {@code 3} an internal error, with its stack trace on standard error.
+ * The exit code does not depend on the report format.
  */
 public final class CheckCommand {
 
@@ -56,8 +59,17 @@ public final class CheckCommand {
 
     /** Runs the command on the given streams (for tests). */
     static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        return run(args, stdin, out, err, Clock.systemUTC());
+    }
+
+    /**
+     * Runs the command on the given streams.
+     *
+     * @param clock "now" for {@code daprguard.io/skip-until} and the JUnit report's timestamp
+     */
+    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err, Clock clock) {
         try {
-            return execute(args, stdin, out, err);
+            return execute(args, stdin, out, err, clock);
         } catch (RuntimeException | Error e) {
             err.println(NAME + ": internal error; please report it with the stack trace below");
             e.printStackTrace(err);
@@ -65,7 +77,7 @@ public final class CheckCommand {
         }
     }
 
-    private static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+    private static int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err, Clock clock) {
         CheckOptions options;
         try {
             options = CheckOptions.parse(args);
@@ -88,7 +100,7 @@ public final class CheckCommand {
             return CheckReport.INCOMPLETE;
         }
         Mode mode = options.mode() != null ? options.mode() : policy.mode();
-        ObjectChecker checker = new ObjectChecker(policy, options.namespace());
+        ObjectChecker checker = new ObjectChecker(policy, options.namespace(), clock);
         List<FileReport> files = new ArrayList<>();
         for (Manifest manifest : new ManifestReader(stdin).read(options.paths())) {
             files.add(check(checker::check, manifest, err));
@@ -101,10 +113,19 @@ public final class CheckCommand {
                         + " " + error.message()));
             }
         }
-        out.print(options.output() == CheckOptions.Output.JSON
-                ? JsonReport.render(report)
-                : TextReport.render(report, options.verbose()));
+        out.print(switch (options.output()) {
+            case TEXT -> TextReport.render(report, options.verbose());
+            case JSON -> JsonReport.render(report);
+            case SARIF -> SarifReport.render(report, policy, version());
+            case JUNIT -> JUnitReport.render(report, clock.instant());
+        });
         return report.exitCode();
+    }
+
+    /** The version in the jar's manifest; {@code dev} when run from classes. */
+    static String version() {
+        String version = CheckCommand.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     /**

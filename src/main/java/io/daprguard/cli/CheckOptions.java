@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  *
  * @param paths files, directories and {@code -}, in order
  * @param daprValues Dapr Helm values files to lint
- * @param output text or json
+ * @param output text, json, sarif or junit
  * @param mode the mode given with {@code --mode}, or null for the policy's
  * @param rules rule id to action name ({@code deny}, {@code warn}, {@code off}), from {@code --rule}
  * @param policy the {@code --policy} file, or null
@@ -35,7 +35,11 @@ record CheckOptions(
     /** Report formats. */
     enum Output {
         TEXT,
-        JSON
+        JSON,
+        /** SARIF 2.1.0, for code scanning (GitHub) */
+        SARIF,
+        /** JUnit XML, for CI test reports (Jenkins, GitLab) */
+        JUNIT
     }
 
     static final String DEFAULT_NAMESPACE = "default";
@@ -58,7 +62,9 @@ record CheckOptions(
                 (hidden files and directories are skipped); - reads standard input.
 
                 Options:
-                  -o, --output text|json    report format (default text)
+                  -o, --output FORMAT       report format: text (default), json, sarif (SARIF 2.1.0, for
+                                            GitHub code scanning) or junit (JUnit XML, for Jenkins and
+                                            GitLab); the exit code is the same for every format
                       --mode enforce|audit  audit reports deny-level findings as warnings and exits 0
                                             (default: dapr-guard.mode of the policy file, else enforce)
                       --rule ID=ACTION      set a rule's action: deny, warn or off (repeatable)
@@ -173,7 +179,7 @@ record CheckOptions(
                     }
                     verbose = true;
                 }
-                case "-o", "--output" -> output = output(value(name, inline, "text or json"));
+                case "-o", "--output" -> output = output(value(name, inline, "text, json, sarif or junit"));
                 case "--mode" -> mode = mode(value(name, inline, "enforce or audit"));
                 case "--rule" -> rule(value(name, inline, "ID=ACTION, e.g. sidecar-resources=warn"));
                 case "--policy" -> policy = Path.of(value(name, inline, "a file"));
@@ -201,7 +207,10 @@ record CheckOptions(
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "text" -> Output.TEXT;
                 case "json" -> Output.JSON;
-                default -> throw new UsageException("--output '" + value + "' is not valid; use text or json");
+                case "sarif" -> Output.SARIF;
+                case "junit" -> Output.JUNIT;
+                default -> throw new UsageException("--output '" + value + "' is not valid; use text, json, sarif or"
+                        + " junit");
             };
         }
 

@@ -95,7 +95,11 @@ final class DaprValuesLint {
             return new FileReport(file, List.of(), List.of(InputError.at(line,
                     "not a Helm values file: the document is not a mapping")));
         }
-        ObjectReport report = new ObjectReport("", KIND, "", NAME, line, null, true, check(values), List.of());
+        SourceLines lines = documents.isEmpty() ? SourceLines.NONE : documents.get(0).lines();
+        List<Finding> findings = check(values).stream()
+                .map(finding -> finding.at(FindingLines.locate(finding.message(), lines)))
+                .toList();
+        ObjectReport report = new ObjectReport("", KIND, "", NAME, line, null, true, findings, List.of());
         return new FileReport(file, List.of(report), List.of());
     }
 

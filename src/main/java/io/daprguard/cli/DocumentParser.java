@@ -1,7 +1,9 @@
 package io.daprguard.cli;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -47,8 +49,9 @@ final class DocumentParser {
      * @param source the {@code # Source: ...} comment of its YAML document ({@code helm template}), or null
      * @param node the value
      * @param itemLines for an object with an {@code items} array (a {@code List}): the line of each item
+     * @param lines the line of every field of the value
      */
-    record Document(int line, String source, JsonNode node, List<Integer> itemLines) {
+    record Document(int line, String source, JsonNode node, List<Integer> itemLines, SourceLines lines) {
 
         Document {
             itemLines = List.copyOf(itemLines);
@@ -161,49 +164,73 @@ final class DocumentParser {
         return (atEnd ? marks.get(0) : marks.get(marks.size() - 1)) + lineOffset;
     }
 
-    /** Reads the value at the current token; records the lines of a top-level {@code items} array's elements. */
+    /**
+     * Reads the value at the current token, with the line of every field; records the lines of a top-level
+     * {@code items} array's elements.
+     */
     private static Document readDocument(JsonParser parser, int line, int lineOffset, String source) {
+        Map<String, Integer> lines = new HashMap<>();
+        Lines at = new Lines(lines, lineOffset, line);
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            return new Document(line, source, value(parser), List.of());
+            return new Document(line, source, value(parser, "", at), List.of(), new SourceLines(lines, ""));
         }
         ObjectNode object = NODES.objectNode();
         List<Integer> itemLines = List.of();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
+            String pointer = "/" + SourceLines.token(name);
+            at.record(parser, pointer);
             JsonToken token = parser.nextToken();
             if ("items".equals(name) && token == JsonToken.START_ARRAY) {
                 ArrayNode items = NODES.arrayNode();
-                List<Integer> lines = new ArrayList<>();
+                List<Integer> found = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    lines.add(line(parser.currentTokenLocation(), lineOffset, line));
-                    items.add(value(parser));
+                    found.add(at.record(parser, pointer + "/" + items.size()));
+                    items.add(value(parser, pointer + "/" + items.size(), at));
                 }
                 object.set(name, items);
-                itemLines = lines;
+                itemLines = found;
             } else {
-                object.set(name, value(parser));
+                object.set(name, value(parser, pointer, at));
             }
         }
-        return new Document(line, source, object, itemLines);
+        return new Document(line, source, object, itemLines, new SourceLines(lines, ""));
     }
 
-    /** The tree of the value at the current token (nesting is bounded by the parser's constraints). */
-    private static JsonNode value(JsonParser parser) {
+    /** Records the line of the current token as the line of the field at a pointer. */
+    private record Lines(Map<String, Integer> byPointer, int lineOffset, int fallback) {
+
+        int record(JsonParser parser, String pointer) {
+            int line = line(parser.currentTokenLocation(), lineOffset, fallback);
+            byPointer.put(pointer, line);
+            return line;
+        }
+    }
+
+    /**
+     * The tree of the value at the current token, which sits at {@code pointer}, recording the line of each field
+     * below it (nesting is bounded by the parser's constraints).
+     */
+    private static JsonNode value(JsonParser parser, String pointer, Lines at) {
         JsonToken token = parser.currentToken();
         return switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = NODES.objectNode();
                 while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                     String name = parser.currentName();
+                    String child = pointer + "/" + SourceLines.token(name);
+                    at.record(parser, child);
                     parser.nextToken();
-                    object.set(name, value(parser));
+                    object.set(name, value(parser, child, at));
                 }
                 yield object;
             }
             case START_ARRAY -> {
                 ArrayNode array = NODES.arrayNode();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(value(parser));
+                    String child = pointer + "/" + array.size();
+                    at.record(parser, child);
+                    array.add(value(parser, child, at));
                 }
                 yield array;
             }

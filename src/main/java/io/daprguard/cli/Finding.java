@@ -10,8 +10,15 @@ import java.util.regex.Pattern;
  *     belongs to no rule (a {@code daprguard.io/skip} that names an unknown rule)
  * @param level deny or warn, after the mode is applied (audit reports every denial as a warning)
  * @param message what is wrong and how to fix it, without the {@code [rule-id]} prefix
+ * @param line the 1-based line of what the finding is about (the annotation or field it names), or null when it
+ *     could not be told; reports then use the object's line
  */
-record Finding(String rule, Level level, String message) {
+record Finding(String rule, Level level, String message, Integer line) {
+
+    /** A finding whose line is not known. */
+    Finding(String rule, Level level, String message) {
+        this(rule, level, message, null);
+    }
 
     /** How serious a finding is. */
     enum Level {
@@ -36,11 +43,16 @@ record Finding(String rule, Level level, String message) {
 
     /** The finding as the server's audit mode reports a denial: a warning that says it would deny. */
     Finding audited() {
-        return level == Level.DENY ? new Finding(rule, Level.WARN, "would deny: " + message) : this;
+        return level == Level.DENY ? new Finding(rule, Level.WARN, "would deny: " + message, line) : this;
     }
 
-    /** The line as the webhook prints it: {@code [rule-id] message}. */
-    String line() {
+    /** The same finding at a line of its file. */
+    Finding at(Integer fileLine) {
+        return new Finding(rule, level, message, fileLine);
+    }
+
+    /** The text as the webhook prints it: {@code [rule-id] message}. */
+    String text() {
         return rule == null ? message : "[" + rule + "] " + message;
     }
 }

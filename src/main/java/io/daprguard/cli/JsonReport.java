@@ -1,6 +1,7 @@
 package io.daprguard.cli;
 
 import java.io.StringWriter;
+import java.util.function.Consumer;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.PrettyPrinter;
@@ -77,9 +78,14 @@ final class JsonReport {
     private JsonReport() {}
 
     static String render(CheckReport report) {
+        return pretty(json -> write(report, json));
+    }
+
+    /** What {@code body} writes, pretty-printed (two-space indent), ending with a newline. */
+    static String pretty(Consumer<JsonGenerator> body) {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = FACTORY.createGenerator(new Pretty(), out)) {
-            write(report, json);
+            body.accept(json);
         }
         return out + "\n";
     }

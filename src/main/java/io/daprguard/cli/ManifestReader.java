@@ -43,8 +43,9 @@ final class ManifestReader {
      *
      * @param line the 1-based line it starts at
      * @param source the {@code # Source:} comment of its document, or null
+     * @param lines where its fields are in the file
      */
-    record KubeObject(int line, String source, String apiVersion, String kind, ObjectNode node) {}
+    record KubeObject(int line, String source, String apiVersion, String kind, ObjectNode node, SourceLines lines) {}
 
     /** What one input holds: its objects and what could not be read. */
     record Manifest(String file, List<KubeObject> objects, List<InputError> errors) {
@@ -117,15 +118,16 @@ final class ManifestReader {
         List<KubeObject> objects = new ArrayList<>();
         List<InputError> errors = new ArrayList<>(parsed.errors());
         for (Document document : parsed.documents()) {
-            collect(document.node(), document.line(), document.source(), document.itemLines(), objects, errors);
+            collect(document.node(), document.line(), document.source(), document.itemLines(), document.lines(),
+                    objects, errors);
         }
         errors.sort(Comparator.comparing(InputError::line, Comparator.nullsFirst(Comparator.naturalOrder())));
         return new Manifest(file, objects, errors);
     }
 
     private static void collect(
-            JsonNode node, int line, String source, List<Integer> itemLines, List<KubeObject> objects,
-            List<InputError> errors) {
+            JsonNode node, int line, String source, List<Integer> itemLines, SourceLines lines,
+            List<KubeObject> objects, List<InputError> errors) {
         if (!(node instanceof ObjectNode object)) {
             errors.add(InputError.at(line, "not a Kubernetes object: the document is " + describe(node)
                     + ", not a mapping with apiVersion and kind"));
@@ -141,7 +143,7 @@ final class ManifestReader {
         JsonNode items = object.get("items");
         boolean list = "List".equals(kind) || (kind.endsWith("List") && items != null && items.isArray());
         if (!list) {
-            objects.add(new KubeObject(line, source, apiVersion, kind, object));
+            objects.add(new KubeObject(line, source, apiVersion, kind, object, lines));
             return;
         }
         if (items == null || items.isNull()) {
@@ -158,9 +160,9 @@ final class ManifestReader {
             if (itemKind != null && item instanceof ObjectNode typed
                     && text(typed, "apiVersion") == null && text(typed, "kind") == null) {
                 // A typed list (DeploymentList) as the API returns it: the items leave out apiVersion and kind.
-                objects.add(new KubeObject(itemLine, source, apiVersion, itemKind, typed));
+                objects.add(new KubeObject(itemLine, source, apiVersion, itemKind, typed, lines.under("/items/" + i)));
             } else {
-                collect(item, itemLine, source, List.of(), objects, errors);
+                collect(item, itemLine, source, List.of(), lines.under("/items/" + i), objects, errors);
             }
         }
     }

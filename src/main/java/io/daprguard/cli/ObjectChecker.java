@@ -10,6 +10,7 @@ import io.daprguard.policy.Verdict;
 import io.daprguard.policy.Webhook;
 import io.daprguard.rules.MalformedObjectException;
 import io.fabric8.zjsonpatch.JsonPatch;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -32,9 +33,14 @@ final class ObjectChecker {
     private final String defaultNamespace;
 
     ObjectChecker(Policy policy, String defaultNamespace) {
+        this(policy, defaultNamespace, Clock.systemUTC());
+    }
+
+    /** @param clock tells whether a {@code daprguard.io/skip-until} has passed */
+    ObjectChecker(Policy policy, String defaultNamespace, Clock clock) {
         Policy mutation = policy.withMutateTemplates(true);
-        this.mutator = new PolicyEngine(mutation);
-        this.validator = new PolicyEngine(policy);
+        this.mutator = new PolicyEngine(mutation, clock);
+        this.validator = new PolicyEngine(policy, clock);
         this.defaultNamespace = defaultNamespace;
     }
 
@@ -69,12 +75,16 @@ final class ObjectChecker {
         List<Finding> findings = new ArrayList<>();
         if (validation.decision() == Verdict.Decision.DENIED && validation.message() != null) {
             for (String line : validation.message().split("\n")) {
-                findings.add(Finding.parse(Finding.Level.DENY, line));
+                findings.add(located(Finding.parse(Finding.Level.DENY, line), object));
             }
         }
-        validation.warnings().forEach(line -> findings.add(Finding.parse(Finding.Level.WARN, line)));
+        validation.warnings().forEach(line -> findings.add(located(Finding.parse(Finding.Level.WARN, line), object)));
         return new ObjectReport(object.apiVersion(), object.kind(), namespace, name, object.line(), object.source(),
                 true, findings, changes);
+    }
+
+    private static Finding located(Finding finding, KubeObject object) {
+        return finding.at(FindingLines.locate(finding.message(), object.lines()));
     }
 
     private static ReviewRequest request(KubeObject object, String namespace, String name, JsonNode body) {

@@ -80,7 +80,7 @@ final class TextReport {
         List<String> lines = new ArrayList<>();
         lines.add(title);
         for (Finding finding : object.findings()) {
-            lines.add("    " + finding.level().name() + " " + clean(finding.line()));
+            lines.add("    " + finding.level().name() + " " + clean(finding.text()));
         }
         for (Change change : object.mutations()) {
             String text = change.change();

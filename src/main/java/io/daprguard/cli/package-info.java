@@ -10,7 +10,9 @@
  *
  * <p>Flow: {@link io.daprguard.cli.CheckCommand} parses the options ({@code CheckOptions}), loads the policy
  * ({@code PolicyLoader}), reads the inputs ({@code ManifestReader}, {@code DocumentParser}), checks each object
- * ({@code ObjectChecker}) or Helm values file ({@code DaprValuesLint}), and renders a {@code CheckReport} as text
- * ({@code TextReport}) or JSON ({@code JsonReport}).
+ * ({@code ObjectChecker}) or Helm values file ({@code DaprValuesLint}), finds the line each finding is about
+ * ({@code FindingLines}, from the lines the parser records in {@code SourceLines}), and renders a {@code CheckReport}
+ * as text ({@code TextReport}), JSON ({@code JsonReport}), SARIF 2.1.0 ({@code SarifReport}) or JUnit XML
+ * ({@code JUnitReport}). The exit code does not depend on the format.
  */
 package io.daprguard.cli;

@@ -2,6 +2,7 @@ package io.daprguard.config;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.policy.SkipRules;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.SecretNames;
 import io.daprguard.rules.SidecarDefaults;
@@ -31,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sidecar the values mutation adds
  * @param rules per-rule actions ({@code deny}, {@code warn}, {@code off}) overriding the defaults
  * @param skippable rule ids {@code daprguard.io/skip} may skip; unset means the warn-level rules
+ * @param skip limits on skips: how far ahead {@code daprguard.io/skip-until} may lie, whether a reason is required
  * @param limits how much work may be in progress
  * @param metrics metric options
  * @param shutdown graceful shutdown options
@@ -46,6 +48,7 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Sidecar sidecar,
         Map<String, String> rules,
         Set<String> skippable,
+        @NotNull @Valid @DefaultValue Skip skip,
         @NotNull @Valid @DefaultValue Limits limits,
         @NotNull @Valid @DefaultValue Metrics metrics,
         @NotNull @Valid @DefaultValue Shutdown shutdown,
@@ -66,6 +69,27 @@ public record DaprGuardProperties(
 
         SecretNames secretNames() {
             return secretNamePatterns == null ? SecretNames.DEFAULT : SecretNames.of(secretNamePatterns);
+        }
+    }
+
+    /**
+     * @param maxDuration the furthest ahead {@code daprguard.io/skip-until} may lie (default 90 days); a later end
+     *     is refused with a warning, so every exception is reviewed at least that often
+     * @param requireReason refuse a skip that has no {@code daprguard.io/skip-reason}
+     */
+    public record Skip(
+            @NotNull @DefaultValue("90d") Duration maxDuration,
+            @DefaultValue("false") boolean requireReason) {
+
+        public Skip {
+            if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
+                throw new IllegalArgumentException(
+                        "dapr-guard.skip.max-duration must be positive, was " + maxDuration);
+            }
+        }
+
+        SkipRules rules() {
+            return new SkipRules(maxDuration, requireReason);
         }
     }
 
@@ -123,7 +147,8 @@ public record DaprGuardProperties(
 
     /** The engine's policy; the values were checked when bound. */
     public Policy toPolicy() {
-        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames());
+        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames())
+                .withSkipRules(skip.rules());
     }
 
     private static Policy toPolicy(

@@ -21,10 +21,11 @@ import java.util.stream.Collectors;
  * @param defaults the sidecar values mutation adds
  * @param mutateTemplates whether workload pod templates are patched too (off: GitOps tools would see drift)
  * @param secretNames which Component metadata names hold secrets
+ * @param skipRules how far ahead a skip may end, and whether it needs a reason
  */
 public record Policy(
         Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
-        boolean mutateTemplates, SecretNames secretNames) {
+        boolean mutateTemplates, SecretNames secretNames, SkipRules skipRules) {
 
     public Policy {
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
@@ -62,17 +63,22 @@ public record Policy(
                 .filter(e -> e.getValue() == Action.WARN)
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT);
+        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT, SkipRules.DEFAULT);
     }
 
     /** The same policy with workload template mutation on or off. */
     public Policy withMutateTemplates(boolean mutate) {
-        return new Policy(mode, actions, skippable, defaults, mutate, secretNames);
+        return new Policy(mode, actions, skippable, defaults, mutate, secretNames, skipRules);
     }
 
     /** The same policy with other Component secret-name patterns. */
     public Policy withSecretNames(SecretNames names) {
-        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names);
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names, skipRules);
+    }
+
+    /** The same policy with other limits on skips. */
+    public Policy withSkipRules(SkipRules rules) {
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, rules);
     }
 
     public Action action(String ruleId) {

@@ -7,12 +7,12 @@ import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.PodView;
 import io.daprguard.rules.ResourceView;
 import io.daprguard.rules.Scope;
-import io.daprguard.rules.Texts;
 import io.daprguard.rules.Problem;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.RuleContext;
 import io.daprguard.rules.Rules;
 import io.daprguard.rules.WorkingCopy;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,15 +39,31 @@ public final class PolicyEngine implements Reviewer {
     /** Pod or workload annotation listing skippable rule ids to skip for that object. */
     public static final String SKIP_ANNOTATION = "daprguard.io/skip";
 
+    /** Beside {@link #SKIP_ANNOTATION}: the RFC 3339 date or date-time the skip ends (a date: through that day). */
+    public static final String SKIP_UNTIL_ANNOTATION = "daprguard.io/skip-until";
+
+    /** Beside {@link #SKIP_ANNOTATION}: why the rules are skipped, shown wherever the skip is. */
+    public static final String SKIP_REASON_ANNOTATION = "daprguard.io/skip-reason";
+
     /** Set by the kubelet on mirror pods of static pods, which admission cannot change. */
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
+    private static final SkipAnnotations.Decision NO_SKIPS =
+            new SkipAnnotations.Decision(Map.of(), Map.of(), List.of());
+
     private final Policy policy;
     private final List<Rule> podRules;
+    private final Clock clock;
 
     public PolicyEngine(Policy policy) {
+        this(policy, Clock.systemUTC());
+    }
+
+    /** @param clock tells whether a {@code daprguard.io/skip-until} has passed */
+    public PolicyEngine(Policy policy, Clock clock) {
         this.policy = policy;
         this.podRules = Rules.of(Scope.POD);
+        this.clock = clock;
     }
 
     public Policy policy() {
@@ -88,10 +104,10 @@ public final class PolicyEngine implements Reviewer {
         }
         List<String> warnings = new ArrayList<>();
         List<RuleOutcome> outcomes = new ArrayList<>();
-        List<Rule> active = activeRules(podRules, object, pod, legacyEnabled, warnings, outcomes);
+        Selection selection = activeRules(podRules, object, pod, legacyEnabled, warnings, outcomes);
         return webhook == Webhook.MUTATE
-                ? mutate(object, target, active, context, mode, warnings, outcomes)
-                : validate(object, target, active, context, mode, legacyEnabled, warnings, outcomes);
+                ? mutate(object, target, selection.active(), context, mode, warnings, outcomes)
+                : validate(object, target, selection, context, mode, legacyEnabled, warnings, outcomes);
     }
 
     private Verdict mutate(
@@ -173,17 +189,17 @@ public final class PolicyEngine implements Reviewer {
     }
 
     private Verdict validate(
-            ObjectNode object, Target target, List<Rule> active, RuleContext context, Mode mode,
+            ObjectNode object, Target target, Selection selection, RuleContext context, Mode mode,
             boolean legacyEnabled, List<String> warnings, List<RuleOutcome> outcomes) {
         ObjectNode subject = object;
         boolean mutationStillToCome = !target.pod() || mode == Mode.AUDIT;
         if (mutationStillToCome && !legacyEnabled) {
             WorkingCopy mutated = WorkingCopy.of(object);
-            applyMutations(mutated, target, active, context);
+            applyMutations(mutated, target, selection.active(), context);
             subject = mutated.root();
         }
         PodView pod = PodView.of(subject, target.pointer());
-        return decide(active, rule -> rule.validate(pod, context), mode, warnings, outcomes);
+        return decide(selection, rule -> rule.validate(pod, context), mode, warnings, outcomes);
     }
 
     /**
@@ -202,24 +218,29 @@ public final class PolicyEngine implements Reviewer {
         List<String> warnings = new ArrayList<>();
         List<RuleOutcome> outcomes = new ArrayList<>();
         PodView metadataOnly = PodView.of(object, "");
-        List<Rule> active = activeRules(Rules.of(target.scope()), object, metadataOnly, false, warnings, outcomes);
-        return decide(active, rule -> rule.check(resource, context), mode, warnings, outcomes);
+        Selection selection =
+                activeRules(Rules.of(target.scope()), object, metadataOnly, false, warnings, outcomes);
+        return decide(selection, rule -> rule.check(resource, context), mode, warnings, outcomes);
     }
 
     /**
      * Runs each active rule's check and turns the problems into a decision: deny-level problems deny in enforce
-     * mode and become {@code would deny} warnings in audit mode; the rest are warnings.
+     * mode and become {@code would deny} warnings in audit mode; the rest are warnings. The findings of a rule whose
+     * skip has expired say so.
      */
     private Verdict decide(
-            List<Rule> active, Function<Rule, List<Problem>> check, Mode mode, List<String> warnings,
+            Selection selection, Function<Rule, List<Problem>> check, Mode mode, List<String> warnings,
             List<RuleOutcome> outcomes) {
         List<String> denials = new ArrayList<>();
-        for (Rule rule : active) {
+        for (Rule rule : selection.active()) {
             Action action = policy.action(rule.id());
             List<String> denied = new ArrayList<>();
             List<String> warned = new ArrayList<>();
+            String expiredOn = selection.expired().get(rule.id());
+            String note = expiredOn == null ? "" : " (the " + SKIP_ANNOTATION + " exception expired on " + expiredOn
+                    + ")";
             for (Problem problem : check.apply(rule)) {
-                String line = "[" + rule.id() + "] " + problem.message();
+                String line = "[" + rule.id() + "] " + problem.message() + note;
                 if (problem.advisory() || action == Action.WARN) {
                     warned.add(line);
                 } else {
@@ -265,14 +286,27 @@ public final class PolicyEngine implements Reviewer {
     }
 
     /**
-     * The rules to run: not off, not skipped through {@link #SKIP_ANNOTATION}, and only {@code enabled-value}
-     * for a legacy {@code dapr.io/enabled} value (Dapr 1.18 injects nothing then, so the sidecar rules do not
-     * apply until it says "true").
+     * The rules to run, and the ones whose skip expired.
+     *
+     * @param expired rule id to the end of its expired skip, as written
      */
-    private List<Rule> activeRules(
+    private record Selection(List<Rule> active, Map<String, String> expired) {}
+
+    /**
+     * The rules to run: not off, not skipped through {@link #SKIP_ANNOTATION} (on the pod or the workload, see
+     * {@link SkipAnnotations}), and only {@code enabled-value} for a legacy {@code dapr.io/enabled} value (Dapr
+     * 1.18 injects nothing then, so the sidecar rules do not apply until it says "true"). A skipped rule has the
+     * outcome {@code skipped}; a rule whose skip expired has the outcome {@code expired}, and then its own.
+     */
+    private Selection activeRules(
             List<Rule> candidates, ObjectNode object, PodView pod, boolean legacyEnabled, List<String> warnings,
             List<RuleOutcome> outcomes) {
-        Set<String> skip = requestedSkips(object, pod, warnings);
+        Map<String, String> own = pod.annotations();
+        Map<String, String> workload = pod.pointer().isEmpty() ? null : PodView.of(object, "").annotations();
+        boolean asked = own.containsKey(SKIP_ANNOTATION) || (workload != null && workload.containsKey(SKIP_ANNOTATION));
+        SkipAnnotations.Decision skips = !asked ? NO_SKIPS : SkipAnnotations.decide(
+                workload == null ? List.of(own) : List.of(own, workload), policy, clock.instant());
+        warnings.addAll(skips.warnings());
         List<Rule> active = new ArrayList<>();
         for (Rule rule : candidates) {
             if (policy.action(rule.id()) == Action.OFF) {
@@ -281,45 +315,20 @@ public final class PolicyEngine implements Reviewer {
             if (legacyEnabled && !EnabledValueRule.ID.equals(rule.id())) {
                 continue;
             }
-            if (skip.contains(rule.id())) {
-                outcomes.add(new RuleOutcome(rule.id(), RuleOutcome.Kind.SKIPPED, List.of(SKIP_ANNOTATION)));
+            String skipped = skips.skipped().get(rule.id());
+            if (skipped != null) {
+                outcomes.add(new RuleOutcome(rule.id(), RuleOutcome.Kind.SKIPPED,
+                        List.of(SKIP_ANNOTATION + ": " + skipped)));
                 continue;
+            }
+            String expired = skips.expired().get(rule.id());
+            if (expired != null) {
+                outcomes.add(new RuleOutcome(rule.id(), RuleOutcome.Kind.EXPIRED,
+                        List.of(SKIP_ANNOTATION + " expired on " + expired)));
             }
             active.add(rule);
         }
-        return active;
-    }
-
-    /** Skippable rule ids named by the skip annotation (pod or workload); a warning for each id that is not. */
-    private Set<String> requestedSkips(ObjectNode object, PodView pod, List<String> warnings) {
-        Set<String> requested = new LinkedHashSet<>();
-        addSkips(pod.annotation(SKIP_ANNOTATION), requested);
-        if (!pod.pointer().isEmpty()) {
-            addSkips(PodView.of(object, "").annotation(SKIP_ANNOTATION), requested);
-        }
-        Set<String> granted = new LinkedHashSet<>();
-        for (String id : requested) {
-            if (Rules.byId(id).isEmpty()) {
-                warnings.add(SKIP_ANNOTATION + " names '" + Texts.shown(id) + "', which is not a dapr-guard rule");
-            } else if (!policy.skippable().contains(id)) {
-                warnings.add(SKIP_ANNOTATION + " cannot skip " + id + "; it still applies");
-            } else {
-                granted.add(id);
-            }
-        }
-        return granted;
-    }
-
-    private static void addSkips(String value, Set<String> into) {
-        if (value == null) {
-            return;
-        }
-        for (String part : value.split(",")) {
-            String id = part.strip();
-            if (!id.isEmpty()) {
-                into.add(id);
-            }
-        }
+        return new Selection(active, skips.expired());
     }
 
     /**

@@ -16,7 +16,9 @@ public record RuleOutcome(String rule, Kind kind, List<String> details) {
         VIOLATION,
         WARNING,
         MUTATED,
-        SKIPPED;
+        SKIPPED,
+        /** A {@code daprguard.io/skip} of the rule has expired: the rule ran again (its own outcome follows). */
+        EXPIRED;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);

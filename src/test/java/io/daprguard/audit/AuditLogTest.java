@@ -53,6 +53,35 @@ class AuditLogTest {
     }
 
     @Test
+    void skipsAndExpiredSkipsAreAuditedWithTheirEndAndReason(CapturedOutput output) {
+        AdmissionHandler dated = new AdmissionHandler(new PolicyEngine(Policy.standard(), Clock.fixed(
+                Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC)), Mode.ENFORCE, new AdmissionReviewCodec(), false);
+        String pod = """
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"orders","namespace":"shop",
+                  "annotations":{"daprguard.io/skip":"api-token","daprguard.io/skip-until":"2026-11-20",
+                  "daprguard.io/skip-reason":"token rollout"}},
+                 "spec":{"template":{"metadata":{"annotations":{"dapr.io/enabled":"true","dapr.io/app-id":"orders",
+                  "daprguard.io/skip":"app-token","daprguard.io/skip-until":"2026-12-01T00:00:00Z",
+                  "daprguard.io/skip-reason":"OPS-7"}},"spec":{"containers":[{"name":"orders","image":"orders:1"}]}}}}""";
+        AdmissionHandler.Result result = dated.handle(Reviews.podCreate("admission.k8s.io/v1", "u-skip", pod)
+                .replace("{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"}",
+                        "{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"}").getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE, false);
+        audit.reviewed(result.outcome(), 1000);
+        String line = output.getAll().lines().filter(l -> l.contains("u-skip")).findFirst().orElseThrow();
+        assertThat(line)
+                .contains("{\"rule\":\"app-token\",\"outcome\":\"skipped\",\"messages\":[\"daprguard.io/skip: until"
+                        + " 2026-12-01T00:00:00Z; reason: OPS-7\"]}")
+                .contains("{\"rule\":\"api-token\",\"outcome\":\"expired\",\"messages\":[\"daprguard.io/skip expired on"
+                        + " 2026-11-20\"]}")
+                .contains("{\"rule\":\"api-token\",\"outcome\":\"warning\",\"messages\":[\"[api-token] the Dapr API"
+                        + " accepts calls without a token; set dapr.io/api-token-secret to a Secret with key token (the"
+                        + " daprguard.io/skip exception expired on 2026-11-20)\"]}")
+                .contains("\"notes\":[\"daprguard.io/skip: skipping app-token until 2026-12-01T00:00:00Z (reason: OPS-7)\","
+                        + "\"daprguard.io/skip of api-token expired on 2026-11-20 (reason: token rollout); the rules apply"
+                        + " again\"]");
+    }
+
+    @Test
     void cleanReviewsAreNotAudited(CapturedOutput output) {
         String clean = """
                 {"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"web-"},"spec":{"containers":[]}}""";

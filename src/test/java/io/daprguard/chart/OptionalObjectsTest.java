@@ -182,6 +182,8 @@ class OptionalObjectsTest {
         assertThat(guard.path("rules").path("api-token").asString()).isEqualTo("off");
         assertThat(guard.path("rules").path("app-token").asString()).isEqualTo("warn");
         assertThat(guard.path("skippable")).extracting(JsonNode::asString).containsExactly("api-token", "app-token");
+        assertThat(guard.path("skip").path("max-duration").asString()).isEqualTo("30d");
+        assertThat(guard.path("skip").path("require-reason").asBoolean()).isTrue();
         assertThat(guard.path("mutate-templates").asBoolean()).isTrue();
         assertThat(guard.path("validate-fail-open").isBoolean()).isTrue();
         assertThat(guard.path("validate-fail-open").asBoolean()).isFalse();

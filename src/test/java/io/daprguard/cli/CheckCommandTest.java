@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command in-process: streams, exit codes, messages. {@code CheckCommandIT} runs the real jar. */
 class CheckCommandTest {
 
-    private static final String CLI = "src/test/resources/cli/";
+    static final String CLI = "src/test/resources/cli/";
 
     @TempDir
     Path dir;
@@ -40,8 +41,8 @@ class CheckCommandTest {
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).startsWith("dapr-guard check: --output 'yaml' is not valid; use text or json\n\nUsage: ")
-                .isEqualTo("dapr-guard check: --output 'yaml' is not valid; use text or json\n\n"
+        assertThat(run.err()).startsWith("dapr-guard check: --output 'yaml' is not valid; use text, json, sarif or junit\n\nUsage: ")
+                .isEqualTo("dapr-guard check: --output 'yaml' is not valid; use text, json, sarif or junit\n\n"
                         + CheckOptions.usage());
     }
 
@@ -169,12 +170,17 @@ class CheckCommandTest {
                 .contains("java.lang.IllegalStateException: boom", "\tat ");
     }
 
-    private static Run run(String stdin, String... args) {
+    static Run run(String stdin, String... args) {
+        return run(Clock.systemUTC(), stdin, args);
+    }
+
+    /** Runs the command in-process on the given standard input, with "now" from the clock. */
+    static Run run(Clock clock, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         int code = CheckCommand.run(args, in, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), clock);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

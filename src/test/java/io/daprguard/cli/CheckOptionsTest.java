@@ -84,9 +84,9 @@ class CheckOptionsTest {
                 "nothing to check; give a FILE, a DIR or - (standard input), or --dapr-values FILE");
         assertUsageError(List.of("--bogus", "x"), "unknown option '--bogus'");
         assertUsageError(List.of("-x", "x"), "unknown option '-x'");
-        assertUsageError(List.of("x", "--output"), "--output needs a value: text or json");
-        assertUsageError(List.of("x", "--output", "--verbose"), "--output needs a value: text or json");
-        assertUsageError(List.of("x", "--output", "yaml"), "--output 'yaml' is not valid; use text or json");
+        assertUsageError(List.of("x", "--output"), "--output needs a value: text, json, sarif or junit");
+        assertUsageError(List.of("x", "--output", "--verbose"), "--output needs a value: text, json, sarif or junit");
+        assertUsageError(List.of("x", "--output", "yaml"), "--output 'yaml' is not valid; use text, json, sarif or junit");
         assertUsageError(List.of("x", "--mode", "strict"), "--mode 'strict' is not valid; use enforce or audit");
         assertUsageError(List.of("x", "--mode="), "--mode needs a value: enforce or audit");
         assertUsageError(List.of("x", "--rule", "sidecar-resources"),
@@ -105,7 +105,7 @@ class CheckOptionsTest {
         String usage = CheckOptions.usage();
 
         assertThat(usage).startsWith("Usage: java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...\n")
-                .contains("--output text|json", "--mode enforce|audit", "--rule ID=ACTION", "--policy FILE",
+                .contains("--output FORMAT", "--mode enforce|audit", "--rule ID=ACTION", "--policy FILE",
                         "--namespace NS", "--dapr-values FILE", "--verbose", "--help")
                 .contains("Rules: sidecar-resources, sidecar-gomemlimit,")
                 .contains("Helm values checks: values-mtls, values-ha, values-resources,")

@@ -46,7 +46,7 @@ class ObjectCheckerTest {
         assertThat(report.namespace()).isEqualTo("shop");
         assertThat(report.name()).isEqualTo("orders");
         assertThat(report.denied()).isTrue();
-        assertThat(report.findings()).containsExactly(new Finding("sidecar-resources", Finding.Level.DENY, DENIAL));
+        assertThat(report.findings()).containsExactly(new Finding("sidecar-resources", Finding.Level.DENY, DENIAL, 12));
         assertThat(report.mutations()).containsExactly(
                 new Change("sidecar-resources", "add dapr.io/sidecar-cpu-request: 100m"),
                 new Change("sidecar-resources", "add dapr.io/sidecar-cpu-limit: 300m"),
@@ -137,7 +137,7 @@ class ObjectCheckerTest {
                 """));
 
         assertThat(report.denied()).isFalse();
-        assertThat(report.findings()).contains(new Finding("sidecar-resources", Finding.Level.WARN, DENIAL));
+        assertThat(report.findings()).contains(new Finding("sidecar-resources", Finding.Level.WARN, DENIAL, 10));
     }
 
     @Test

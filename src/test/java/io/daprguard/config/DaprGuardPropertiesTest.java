@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.policy.SkipRules;
+import java.time.Duration;
 import io.daprguard.rules.Action;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,7 +34,21 @@ class DaprGuardPropertiesTest {
                     "component-scopes", "component-auth", "config-metrics", "config-tracing", "control-plane-ha",
                     "control-plane-resources", "control-plane-namespace");
             assertThat(policy.mutateTemplates()).isFalse();
+            assertThat(policy.skipRules()).isEqualTo(SkipRules.DEFAULT);
+            assertThat(policy.skipRules().maxDuration()).isEqualTo(Duration.ofDays(90));
         });
+    }
+
+    @Test
+    void skipLimitsReachThePolicy() {
+        runner.withPropertyValues("dapr-guard.skip.max-duration=30d", "dapr-guard.skip.require-reason=true")
+                .run(context -> assertThat(context.getBean(Policy.class).skipRules())
+                        .isEqualTo(new SkipRules(Duration.ofDays(30), true)));
+    }
+
+    @Test
+    void nonPositiveSkipMaxDurationFailsStartup() {
+        assertStartupFails("dapr-guard.skip.max-duration=0d", "dapr-guard.skip.max-duration must be positive");
     }
 
     @Test

@@ -13,6 +13,9 @@ import io.daprguard.rules.Rules;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +43,28 @@ class AdmissionMetricsTest {
                 .contains("daprguard_admission_duration_seconds_count{dry_run=\"false\",kind=\"Pod\",mode=\"audit\","
                         + "operation=\"CREATE\",webhook=\"mutate\"} 0");
         assertThat(scrape.lines().filter(l -> l.startsWith("daprguard_rule_results_total{")).count())
-                .as("every rule x 5 outcomes x 2 modes").isEqualTo(Rules.all().size() * 5L * 2L);
+                .as("every rule x 6 outcomes x 2 modes").isEqualTo(Rules.all().size() * 6L * 2L);
+    }
+
+    @Test
+    void skippedAndExpiredExceptionsAreCounted() {
+        Policy policy = Policy.standard();
+        AdmissionHandler dated = new AdmissionHandler(new PolicyEngine(policy, Clock.fixed(
+                Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC)), Mode.ENFORCE, new AdmissionReviewCodec(), false);
+        String expired = BAD_POD.replace("\"dapr.io/enabled\"", "\"daprguard.io/skip\":\"api-token\","
+                + "\"daprguard.io/skip-until\":\"2026-11-23\",\"dapr.io/enabled\"");
+        String current = BAD_POD.replace("\"dapr.io/enabled\"", "\"daprguard.io/skip\":\"app-token\","
+                + "\"daprguard.io/skip-until\":\"2026-12-01\",\"dapr.io/enabled\"");
+        for (String pod : new String[] {expired, current}) {
+            AdmissionHandler.Result result = dated.handle(Reviews.podCreate("admission.k8s.io/v1", "u", pod)
+                    .getBytes(StandardCharsets.UTF_8), Webhook.VALIDATE, false);
+            metrics.reviewed(result.outcome(), 1000);
+        }
+        assertThat(registry.scrape())
+                .contains("daprguard_rule_results_total{mode=\"enforce\",outcome=\"expired\",rule=\"api-token\"} 1.0")
+                .contains("daprguard_rule_results_total{mode=\"enforce\",outcome=\"warning\",rule=\"api-token\"} 2.0")
+                .contains("daprguard_rule_results_total{mode=\"enforce\",outcome=\"skipped\",rule=\"app-token\"} 1.0")
+                .contains("daprguard_rule_results_total{mode=\"enforce\",outcome=\"warning\",rule=\"app-token\"} 1.0");
     }
 
     @Test
