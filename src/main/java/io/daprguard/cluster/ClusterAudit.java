@@ -151,7 +151,12 @@ public final class ClusterAudit {
 
         private void readNamespaces() {
             if (onlyNamespace == null) {
-                step(ApiKind.NAMESPACE, namespace -> admit(name(namespace), namespace));
+                try {
+                    reader.list(ApiKind.NAMESPACE, null, modes.selector(),
+                            namespace -> admit(name(namespace), namespace));
+                } catch (ClusterException e) {
+                    fail(e);
+                }
                 return;
             }
             JsonNode namespace = null;

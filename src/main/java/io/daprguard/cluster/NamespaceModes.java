@@ -12,14 +12,21 @@ import tools.jackson.databind.JsonNode;
  *
  * @param excluded namespace names never reviewed (kube-system, the release namespace, webhook.excludeNamespaces)
  * @param globalMode the server's mode
+ * @param selector a label selector: only the namespaces it selects are audited; null for all
  */
-public record NamespaceModes(Set<String> excluded, Mode globalMode) {
+public record NamespaceModes(Set<String> excluded, Mode globalMode, String selector) {
 
     /** The label the webhook configurations' namespaceSelectors read. */
     public static final String MODE_LABEL = "daprguard.io/mode";
 
     public NamespaceModes {
         excluded = Set.copyOf(excluded);
+        selector = selector == null || selector.isBlank() ? null : selector;
+    }
+
+    /** Every namespace but the excluded ones. */
+    public NamespaceModes(Set<String> excluded, Mode globalMode) {
+        this(excluded, globalMode, null);
     }
 
     /** The mode findings in this namespace are reported in, or null when it is not audited. */

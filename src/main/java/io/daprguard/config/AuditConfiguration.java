@@ -34,10 +34,10 @@ public class AuditConfiguration {
         DaprGuardProperties.Audit audit = properties.audit();
         AuditSettings settings = new AuditSettings(audit.interval(), audit.initialDelay(), audit.pageSize(),
                 audit.qps(), audit.maxResultsPerReport(), audit.leaseNamespace(), audit.leaseDuration(),
-                audit.requestTimeout(), new NamespaceModes(Set.copyOf(audit.excludeNamespaces()), policy.mode()));
+                audit.requestTimeout(), new NamespaceModes(Set.copyOf(audit.excludeNamespaces()), policy.mode(), audit.namespaceSelector()));
         return new ClusterAuditService(settings, policy,
-                () -> new KubeApi(KubeApi.connect(null, null, audit.requestTimeout()), audit.pageSize(), audit.qps(),
-                        audit.requestTimeout()),
+                () -> new KubeApi(KubeApi.connect(audit.kubeconfig(), null, audit.requestTimeout()), audit.pageSize(),
+                        audit.qps(), audit.requestTimeout()),
                 metrics, Clock.systemUTC(), identity());
     }
 

@@ -98,6 +98,9 @@ public record DaprGuardProperties(
      * @param requestTimeout how long one API call may take (1s to 5m)
      * @param excludeNamespaces namespaces never audited, as the webhook configurations exclude them (default
      *     kube-system; the chart adds its release namespace and webhook.excludeNamespaces)
+     * @param namespaceSelector a label selector: only namespaces it selects are audited (default unset: all)
+     * @param kubeconfig a kubeconfig file to audit that cluster (default unset: the in-cluster service account,
+     *     else {@code KUBECONFIG} or {@code ~/.kube/config})
      */
     public record Audit(
             @DefaultValue("false") boolean enabled,
@@ -109,7 +112,9 @@ public record DaprGuardProperties(
             @NotBlank @DefaultValue("default") String leaseNamespace,
             @NotNull @DefaultValue("15s") Duration leaseDuration,
             @NotNull @DefaultValue("30s") Duration requestTimeout,
-            @NotNull @DefaultValue("kube-system") List<String> excludeNamespaces) {
+            @NotNull @DefaultValue("kube-system") List<String> excludeNamespaces,
+            String namespaceSelector,
+            String kubeconfig) {
 
         public Audit {
             within("interval", interval, Duration.ofMinutes(1), Duration.ofHours(24));

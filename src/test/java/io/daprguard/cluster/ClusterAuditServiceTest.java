@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
  */
 class ClusterAuditServiceTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(3);
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration LEASE = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     private final MockCluster cluster = new MockCluster().withPolicyReports();
     private final MeterRegistry registry = new SimpleMeterRegistry();
@@ -34,7 +34,7 @@ class ClusterAuditServiceTest {
 
     private ClusterAuditService service(String identity, AuditMetrics meters) {
         AuditSettings settings = new AuditSettings(Duration.ofMinutes(10), Duration.ZERO, 500, 1000, 100, "default",
-                LEASE, Duration.ofSeconds(10), new NamespaceModes(Set.of("kube-system"), Policy.standard().mode()));
+                LEASE, Duration.ofSeconds(60), new NamespaceModes(Set.of("kube-system"), Policy.standard().mode()));
         return new ClusterAuditService(settings, Policy.standard(), () -> cluster.api(500), meters,
                 Clock.systemUTC(), identity);
     }

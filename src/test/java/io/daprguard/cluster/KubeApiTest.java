@@ -97,7 +97,7 @@ class KubeApiTest {
     void anUnreachableApiServerIsReportedAsSuch() {
         KubeApi api = new KubeApi(new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).build()).build(), 500, 100,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(60));
         try (api) {
             assertThatThrownBy(() -> names(api, ApiKind.NAMESPACE))
                     .isInstanceOf(ClusterException.class)
@@ -108,7 +108,7 @@ class KubeApiTest {
 
     @Test
     void callsAreSpacedAtTheQpsCap() throws Exception {
-        try (KubeApi api = new KubeApi(cluster.newClient(), 500, 10, Duration.ofSeconds(10))) {
+        try (KubeApi api = new KubeApi(cluster.newClient(), 500, 10, Duration.ofSeconds(60))) {
             long start = System.nanoTime();
             for (int i = 0; i < 5; i++) {
                 api.get("/api/v1/namespaces/none-" + i);

@@ -52,9 +52,9 @@ public final class MockCluster implements AutoCloseable {
         return this;
     }
 
-    /** A KubeApi on this server: generous rate, short timeout, no retries (as {@link KubeApi#connect} sets). */
+    /** A KubeApi on this server: generous rate, a timeout for a busy machine, no retries (as {@link KubeApi#connect} sets). */
     public KubeApi api(int pageSize) {
-        return new KubeApi(newClient(), pageSize, 1000, Duration.ofSeconds(10));
+        return new KubeApi(newClient(), pageSize, 1000, Duration.ofSeconds(60));
     }
 
     KubernetesClient newClient() {
