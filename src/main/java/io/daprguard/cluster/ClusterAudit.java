@@ -228,12 +228,11 @@ public final class ClusterAudit {
             if (kind == ApiKind.DEPLOYMENT) {
                 controlPlane(object);
             }
-            String namespace = namespace(object);
-            Mode mode = audited.get(namespace);
+            Mode mode = audited(kind.kind(), object);
             if (mode == null) {
                 return;
             }
-            count(kind.kind());
+            String namespace = namespace(object);
             String name = name(object);
             if (kind == ApiKind.REPLICASET || kind == ApiKind.JOB) {
                 ObjectRef owner = controller(object, namespace);
@@ -251,12 +250,10 @@ public final class ClusterAudit {
         }
 
         private void pod(ObjectNode object) {
-            String namespace = namespace(object);
-            Mode mode = audited.get(namespace);
-            if (mode == null) {
+            if (audited("Pod", object) == null) {
                 return;
             }
-            count("Pod");
+            String namespace = namespace(object);
             String phase = object.path("status").path("phase").asString("");
             if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
                 return;
@@ -288,31 +285,33 @@ public final class ClusterAudit {
         }
 
         private void component(ObjectNode object) {
-            String namespace = namespace(object);
-            Mode mode = audited.get(namespace);
-            if (mode == null) {
+            ObjectRef ref = judgeResource(ApiKind.COMPONENT, object);
+            if (ref == null) {
                 return;
             }
-            count("Component");
-            ObjectRef ref = new ObjectRef(ApiKind.COMPONENT.apiVersion(), "Component", namespace, name(object));
-            judge(ref, ApiKind.COMPONENT, object, mode);
             List<String> scopes = new ArrayList<>();
             object.path("scopes").forEach(scope -> scopes.add(scope.asString("")));
             JsonNode store = object.path("auth").path("secretStore");
-            facts(namespace).components.add(new NamespaceFacts.ComponentFact(ref,
+            facts(ref.namespace()).components.add(new NamespaceFacts.ComponentFact(ref,
                     object.path("spec").path("type").asString(null), scopes, store.isString() ? store.asString() : null));
         }
 
         private void configuration(ObjectNode object) {
-            String namespace = namespace(object);
-            Mode mode = audited.get(namespace);
-            if (mode == null) {
-                return;
+            ObjectRef ref = judgeResource(ApiKind.CONFIGURATION, object);
+            if (ref != null) {
+                facts(ref.namespace()).configurations.add(ref.name());
             }
-            count("Configuration");
-            ObjectRef ref = new ObjectRef(ApiKind.CONFIGURATION.apiVersion(), "Configuration", namespace, name(object));
-            judge(ref, ApiKind.CONFIGURATION, object, mode);
-            facts(namespace).configurations.add(ref.name());
+        }
+
+        /** Counts and judges a Component or Configuration of an audited namespace: its reference, else null. */
+        private ObjectRef judgeResource(ApiKind kind, ObjectNode object) {
+            Mode mode = audited(kind.kind(), object);
+            if (mode == null) {
+                return null;
+            }
+            ObjectRef ref = new ObjectRef(kind.apiVersion(), kind.kind(), namespace(object), name(object));
+            judge(ref, kind, object, mode);
+            return ref;
         }
 
         /** Judges one object as the webhook would; its findings are added. Null when it could not be judged. */
@@ -387,12 +386,17 @@ public final class ClusterAudit {
             }
         }
 
-        private Facts facts(String namespace) {
-            return facts.computeIfAbsent(namespace, ns -> new Facts());
+        /** The mode of the object's namespace (the object is counted), or null when it is not audited. */
+        private Mode audited(String kind, JsonNode object) {
+            Mode mode = audited.get(namespace(object));
+            if (mode != null) {
+                objects.merge(kind, 1, Integer::sum);
+            }
+            return mode;
         }
 
-        private void count(String kind) {
-            objects.merge(kind, 1, Integer::sum);
+        private Facts facts(String namespace) {
+            return facts.computeIfAbsent(namespace, ns -> new Facts());
         }
     }
 
