@@ -166,6 +166,13 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- if $tls }}
 {{- $_ := set $guard "tls" $tls }}
 {{- end }}
+{{- with .Values.audit }}
+{{- $_ := include "dapr-guard.auditIntervalSeconds" $ }}
+{{- $excluded := concat (list "kube-system" $.Release.Namespace) $.Values.webhook.excludeNamespaces | uniq }}
+{{- $_ := set $guard "audit" (dict "enabled" .enabled "interval" .interval "page-size" .pageSize "qps" .qps
+  "max-results-per-report" .maxResultsPerReport "lease-namespace" $.Release.Namespace
+  "exclude-namespaces" $excluded) }}
+{{- end }}
 {{- $config := dict "dapr-guard" $guard }}
 {{- $logging := dict }}
 {{- if ne .Values.logging.format "plain" }}
@@ -224,4 +231,15 @@ Called exactly once per render (templates/webhooks.yaml), and its result feeds t
 {{- $cert := genSignedCert (index $dnsNames 2) nil $dnsNames (int $root.Values.generatedCerts.validityDays) $ca }}
 {{- dict "caCrt" ($ca.Cert | b64enc) "tlsCrt" ($cert.Cert | b64enc) "tlsKey" ($cert.Key | b64enc) | toJson }}
 {{- end }}
+{{- end }}
+
+{{- /* audit.interval in seconds (the schema allows <n>s, <n>m, <n>h); the server accepts 1m to 24h. */}}
+{{- define "dapr-guard.auditIntervalSeconds" -}}
+{{- $interval := toString .Values.audit.interval }}
+{{- $unit := substr (int (sub (len $interval) 1)) (len $interval) $interval }}
+{{- $seconds := mul (trimSuffix $unit $interval | int) (get (dict "s" 1 "m" 60 "h" 3600) $unit) }}
+{{- if or (lt (int $seconds) 60) (gt (int $seconds) 86400) }}
+{{- fail (printf "audit.interval must be between 1m and 24h, was %s" $interval) }}
+{{- end }}
+{{- $seconds }}
 {{- end }}

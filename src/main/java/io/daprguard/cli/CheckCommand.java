@@ -19,7 +19,8 @@ import java.util.function.Function;
 
 /**
  * {@code java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...}: checks Kubernetes manifests offline with the
- * engine the webhook runs, and Dapr Helm values files against the production guideline.
+ * engine the webhook runs, and Dapr Helm values files against the production guideline; with {@code --cluster},
+ * what runs in a cluster, as the server's audit does ({@link ClusterCheck}).
  *
  * <p>It runs before (and instead of) Spring: no application context, no web server, no certificates. Standard
  * output carries only the report ({@link TextReport}, {@link JsonReport}, {@link SarifReport} or
@@ -102,6 +103,9 @@ public final class CheckCommand {
         Mode mode = options.mode() != null ? options.mode() : policy.mode();
         ObjectChecker checker = new ObjectChecker(policy, options.namespace(), clock);
         List<FileReport> files = new ArrayList<>();
+        if (options.cluster() != null) {
+            files.add(ClusterCheck.check(options.cluster(), policy, mode));
+        }
         for (Manifest manifest : new ManifestReader(stdin).read(options.paths())) {
             files.add(check(checker::check, manifest, err));
         }

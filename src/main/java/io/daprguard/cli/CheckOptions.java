@@ -27,10 +27,20 @@ import java.util.stream.Collectors;
  * @param namespace the namespace of objects that name none
  * @param verbose list clean and not-reviewed objects in the text report
  * @param help print the usage and do nothing else
+ * @param cluster check the cluster of a kubeconfig instead of files, or null
  */
 record CheckOptions(
         List<String> paths, List<String> daprValues, Output output, Mode mode, Map<String, String> rules, Path policy,
-        String namespace, boolean verbose, boolean help) {
+        String namespace, boolean verbose, boolean help, Cluster cluster) {
+
+    /**
+     * {@code --cluster}: what to read.
+     *
+     * @param kubeconfig {@code --kubeconfig}, or null for the usual search (KUBECONFIG, ~/.kube/config, in-cluster)
+     * @param context {@code --context}, or null for the kubeconfig's current context
+     * @param namespace {@code -n}, or null for every namespace
+     */
+    record Cluster(String kubeconfig, String context, String namespace) {}
 
     /** Report formats. */
     enum Output {
@@ -54,6 +64,7 @@ record CheckOptions(
     static String usage() {
         return """
                 Usage: java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...
+                       java -jar dapr-guard.jar check --cluster [--kubeconfig FILE] [--context NAME] [-n NS]
 
                 Checks Kubernetes manifests offline with the engine the dapr-guard webhook runs: mutation first
                 (what would be added), then validation of the mutated object (what would be denied or warned).
@@ -69,16 +80,24 @@ record CheckOptions(
                                             (default: dapr-guard.mode of the policy file, else enforce)
                       --rule ID=ACTION      set a rule's action: deny, warn or off (repeatable)
                       --policy FILE         the server's application.yaml; only its dapr-guard: keys apply
-                  -n, --namespace NS        namespace of objects that set none (default "default")
+                  -n, --namespace NS        namespace of objects that set none (default "default");
+                                            with --cluster: check only this namespace
                       --dapr-values FILE    lint a Dapr Helm chart values file against the production
                                             guideline (repeatable; may be used without manifests)
+                      --cluster             instead of files, check what runs in the cluster of a kubeconfig,
+                                            as the server's audit does (all namespaces unless -n; kube-system
+                                            and daprguard.io/mode=off namespaces are left out); needs get/list
+                                            on the kinds the audit reads, never Secrets
+                      --kubeconfig FILE     with --cluster: the kubeconfig (default: KUBECONFIG, ~/.kube/config)
+                      --context NAME        with --cluster: the kubeconfig context (default: its current one)
                   -v, --verbose             the text report also lists clean and not-reviewed objects
                   -h, --help                print this help
 
                 Exit codes:
                   0  no deny-level finding
                   1  at least one deny-level finding
-                  2  usage error, or an input that could not be read or parsed (the rest is still reported)
+                  2  usage error, or an input that could not be read or parsed, or a cluster that could not be
+                     read completely (the rest is still reported)
                   3  internal error (a bug; the stack trace is on stderr)
 
                 %s
@@ -128,6 +147,10 @@ record CheckOptions(
         private Path policy;
         private String namespace = DEFAULT_NAMESPACE;
         private boolean verbose;
+        private boolean cluster;
+        private boolean namespaceGiven;
+        private String kubeconfig;
+        private String context;
 
         Parser(String[] args) {
             this.args = args;
@@ -140,7 +163,7 @@ record CheckOptions(
                 }
                 if ("-h".equals(arg) || "--help".equals(arg)) {
                     return new CheckOptions(List.of(), List.of(), Output.TEXT, null, Map.of(), null,
-                            DEFAULT_NAMESPACE, false, true);
+                            DEFAULT_NAMESPACE, false, true, null);
                 }
             }
             boolean optionsEnded = false;
@@ -154,11 +177,19 @@ record CheckOptions(
                     option(arg);
                 }
             }
-            if (paths.isEmpty() && daprValues.isEmpty()) {
+            Cluster target = null;
+            if (cluster) {
+                if (!paths.isEmpty()) {
+                    throw new UsageException("--cluster checks the cluster, not files; give no FILE, DIR or - with it");
+                }
+                target = new Cluster(kubeconfig, context, namespaceGiven ? namespace : null);
+            } else if (kubeconfig != null || context != null) {
+                throw new UsageException((kubeconfig != null ? "--kubeconfig" : "--context") + " needs --cluster");
+            } else if (paths.isEmpty() && daprValues.isEmpty()) {
                 throw new UsageException("nothing to check; give a FILE, a DIR or - (standard input),"
-                        + " or --dapr-values FILE");
+                        + " or --dapr-values FILE, or --cluster");
             }
-            return new CheckOptions(paths, daprValues, output, mode, rules, policy, namespace, verbose, false);
+            return new CheckOptions(paths, daprValues, output, mode, rules, policy, namespace, verbose, false, target);
         }
 
         private void path(String arg) throws UsageException {
@@ -183,7 +214,18 @@ record CheckOptions(
                 case "--mode" -> mode = mode(value(name, inline, "enforce or audit"));
                 case "--rule" -> rule(value(name, inline, "ID=ACTION, e.g. sidecar-resources=warn"));
                 case "--policy" -> policy = Path.of(value(name, inline, "a file"));
-                case "-n", "--namespace" -> namespace = namespace(value(name, inline, "a namespace"));
+                case "-n", "--namespace" -> {
+                    namespace = namespace(value(name, inline, "a namespace"));
+                    namespaceGiven = true;
+                }
+                case "--cluster" -> {
+                    if (inline != null) {
+                        throw new UsageException(name + " takes no value");
+                    }
+                    cluster = true;
+                }
+                case "--kubeconfig" -> kubeconfig = value(name, inline, "a file");
+                case "--context" -> context = value(name, inline, "a context name");
                 case "--dapr-values" -> daprValues.add(value(name, inline, "a file"));
                 default -> throw new UsageException("unknown option '" + name + "'");
             }

@@ -25,7 +25,7 @@ import tools.jackson.core.util.Separators;
  *           "kind": "Deployment",
  *           "namespace": "shop",                 // metadata.namespace, else --namespace (default "default")
  *           "name": "orders",                    // metadata.name, else generateName, else ""
- *           "line": 12,                          // 1-based line the object starts at
+ *           "line": 12,                          // 1-based line the object starts at; null with --cluster
  *           "reviewed": true,                    // false: the engine does not look at this object
  *           "denied": true,                      // at least one finding has level deny
  *           "findings": [
@@ -48,7 +48,9 @@ import tools.jackson.core.util.Separators;
  * <p>{@code message} is the webhook's text without its {@code [rule-id]} prefix; in audit mode denials are
  * {@code warn} findings whose message starts with {@code would deny: }. {@code summary.warnings} counts objects
  * with at least one warning. A {@code --dapr-values} file is one object with apiVersion {@code ""}, kind
- * {@code HelmValues}, namespace {@code ""} and name {@code dapr}.
+ * {@code HelmValues}, namespace {@code ""} and name {@code dapr}. With {@code --cluster} there is one "file", named
+ * {@code cluster ...} after the API server, whose objects are those the audit judged (pods through their top-level
+ * owner) and whose errors say why the cluster could not be read completely.
  */
 final class JsonReport {
 
@@ -133,7 +135,11 @@ final class JsonReport {
         json.writeStringProperty("kind", object.kind());
         json.writeStringProperty("namespace", object.namespace());
         json.writeStringProperty("name", object.name());
-        json.writeNumberProperty("line", object.line());
+        if (object.line() <= 0) {
+            json.writeNullProperty("line");
+        } else {
+            json.writeNumberProperty("line", object.line());
+        }
         json.writeBooleanProperty("reviewed", object.reviewed());
         json.writeBooleanProperty("denied", object.denied());
         json.writeArrayPropertyStart("findings");

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <p>Only objects with findings or mutations, and errors, are listed; {@code --verbose} also lists clean objects
  * ({@code ok}) and those the engine does not review ({@code not reviewed}). A file with nothing to list is left
- * out. A {@code helm template} document's {@code # Source:} comment follows the line number. Control characters
+ * out. An object read from a cluster ({@code --cluster}) has no line. A {@code helm template} document's {@code # Source:} comment follows the line number. Control characters
  * from the input are printed as {@code ?}.
  */
 final class TextReport {
@@ -69,8 +69,8 @@ final class TextReport {
     }
 
     private static List<String> objectLines(ObjectReport object, boolean verbose) {
-        String title = "  " + clean(object.label()) + " (line " + object.line()
-                + (object.source() == null ? "" : ", # Source: " + clean(object.source())) + ")";
+        String title = "  " + clean(object.label()) + (object.line() <= 0 ? "" : " (line " + object.line()
+                + (object.source() == null ? "" : ", # Source: " + clean(object.source())) + ")");
         if (!object.reviewed()) {
             return verbose ? List.of(title + ": not reviewed") : List.of();
         }

@@ -7,8 +7,11 @@ import io.daprguard.rules.Action;
 import io.daprguard.rules.SecretNames;
 import io.daprguard.rules.SidecarDefaults;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
  * @param metrics metric options
  * @param shutdown graceful shutdown options
  * @param components options of the Component rules
+ * @param audit the cluster audit (off by default: the quick start needs no cluster)
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -52,7 +56,8 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Limits limits,
         @NotNull @Valid @DefaultValue Metrics metrics,
         @NotNull @Valid @DefaultValue Shutdown shutdown,
-        @NotNull @Valid @DefaultValue Components components) {
+        @NotNull @Valid @DefaultValue Components components,
+        @NotNull @Valid @DefaultValue Audit audit) {
 
     /**
      * @param secretNamePatterns regular expressions (case-insensitive, whole name, compared with everything but
@@ -104,6 +109,55 @@ public record DaprGuardProperties(
             @Min(1) @Max(10_000) @DefaultValue("384") int maxConcurrentReviews,
             @NotNull @DefaultValue("1s") Duration maxWait,
             @Min(1) @Max(512) @DefaultValue("16") int workerThreads) {}
+
+    /**
+     * The cluster audit: what already runs, judged every {@code interval} by the replica holding the audit lease.
+     *
+     * @param enabled run it (default false; the Helm chart turns it on)
+     * @param interval time between two runs (1m to 24h)
+     * @param initialDelay time from becoming the leader to the first run (0 to 1h)
+     * @param pageSize objects per list call (1 to 5000)
+     * @param qps the most Kubernetes API calls per second (0.1 to 1000)
+     * @param maxResultsPerReport results kept in one namespace's PolicyReport (1 to 5000; the summary counts all)
+     * @param leaseNamespace namespace of the Lease {@code dapr-guard-audit} (the chart sets its release namespace)
+     * @param leaseDuration how long the lease holds without renewal: another replica takes over within it (5s to
+     *     5m)
+     * @param requestTimeout how long one API call may take (1s to 5m)
+     * @param excludeNamespaces namespaces never audited, as the webhook configurations exclude them (default
+     *     kube-system; the chart adds its release namespace and webhook.excludeNamespaces)
+     * @param namespaceSelector a label selector: only namespaces it selects are audited (default unset: all)
+     * @param kubeconfig a kubeconfig file to audit that cluster (default unset: the in-cluster service account,
+     *     else {@code KUBECONFIG} or {@code ~/.kube/config})
+     */
+    public record Audit(
+            @DefaultValue("false") boolean enabled,
+            @NotNull @DefaultValue("10m") Duration interval,
+            @NotNull @DefaultValue("10s") Duration initialDelay,
+            @Min(1) @Max(5000) @DefaultValue("500") int pageSize,
+            @DecimalMin("0.1") @DecimalMax("1000") @DefaultValue("20") double qps,
+            @Min(1) @Max(5000) @DefaultValue("1000") int maxResultsPerReport,
+            @NotBlank @DefaultValue("default") String leaseNamespace,
+            @NotNull @DefaultValue("15s") Duration leaseDuration,
+            @NotNull @DefaultValue("30s") Duration requestTimeout,
+            @NotNull @DefaultValue("kube-system") List<String> excludeNamespaces,
+            String namespaceSelector,
+            String kubeconfig) {
+
+        public Audit {
+            within("interval", interval, Duration.ofMinutes(1), Duration.ofHours(24));
+            within("initial-delay", initialDelay, Duration.ZERO, Duration.ofHours(1));
+            within("lease-duration", leaseDuration, Duration.ofSeconds(5), Duration.ofMinutes(5));
+            within("request-timeout", requestTimeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        }
+
+        private static void within(String key, Duration value, Duration min, Duration max) {
+            if (value != null && (value.compareTo(min) < 0 || value.compareTo(max) > 0)) {
+                throw new IllegalArgumentException("dapr-guard.audit." + key + " must be between " + min.toString()
+                        .substring(2).toLowerCase(java.util.Locale.ROOT) + " and " + max.toString().substring(2)
+                        .toLowerCase(java.util.Locale.ROOT) + ", was " + value);
+            }
+        }
+    }
 
     /** @param namespaceLabel add a {@code namespace} label to the request series (off: bounded cardinality) */
     public record Metrics(@DefaultValue("false") boolean namespaceLabel) {}

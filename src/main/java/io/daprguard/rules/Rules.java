@@ -33,7 +33,12 @@ public final class Rules {
             new ConfigTracingRule(),
             new ControlPlaneHaRule(),
             new ControlPlaneResourcesRule(),
-            new ControlPlaneNamespaceRule());
+            new ControlPlaneNamespaceRule(),
+            new AppIdUniqueRule(),
+            new ScopesKnownAppsRule(),
+            new ConfigExistsRule(),
+            new SecretStoreExistsRule(),
+            new SidecarVersionRule());
 
     private static final Map<String, Rule> BY_ID = index();
 
@@ -41,6 +46,11 @@ public final class Rules {
 
     public static List<Rule> all() {
         return ALL;
+    }
+
+    /** The cross-object rules, which only the cluster audit runs. */
+    public static List<ClusterRule> cluster() {
+        return ALL.stream().filter(ClusterRule.class::isInstance).map(ClusterRule.class::cast).toList();
     }
 
     /** The rules of one scope, in order. */

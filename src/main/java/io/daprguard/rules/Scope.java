@@ -9,5 +9,10 @@ public enum Scope {
     /** A Dapr {@code Configuration} ({@code dapr.io/v1alpha1}). */
     CONFIGURATION,
     /** A Deployment or StatefulSet of the Dapr control plane (operator, sentry, injector, placement, scheduler). */
-    CONTROL_PLANE
+    CONTROL_PLANE,
+    /**
+     * Several objects of one namespace together ({@link ClusterRule}): only the cluster audit runs these rules, the
+     * webhook stays stateless.
+     */
+    CLUSTER
 }

@@ -34,13 +34,38 @@ class ChartDefaultsTest {
     void rendersExactlyTheDefaultObjects() {
         assertThat(manifests.kinds()).containsExactlyInAnyOrder(
                 "Deployment", "Service", "ServiceAccount", "ConfigMap", "Secret", "PodDisruptionBudget",
-                "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+                "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ClusterRole", "ClusterRoleBinding",
+                "Role", "RoleBinding");
         assertThat(manifests.ofKind("ConfigMap")).hasSize(1);
     }
 
+    /** The audit reads exactly the kinds it judges, never Secrets, writes only its reports, and holds a Lease. */
     @Test
-    void needsNoRbac() {
-        assertThat(manifests.kinds()).doesNotContain("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+    void auditRbacReadsTheAuditedKindsAndNeverSecrets() {
+        JsonNode role = manifests.get("ClusterRole", "dapr-guard-audit");
+        List<String> rules = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            rules.add(rule.path("apiGroups") + " " + rule.path("resources") + " " + rule.path("verbs"));
+        }
+        assertThat(rules).containsExactly(
+                "[\"\"] [\"namespaces\",\"pods\"] [\"get\",\"list\"]",
+                "[\"apps\"] [\"deployments\",\"statefulsets\",\"daemonsets\",\"replicasets\"] [\"get\",\"list\"]",
+                "[\"batch\"] [\"jobs\",\"cronjobs\"] [\"get\",\"list\"]",
+                "[\"dapr.io\"] [\"components\",\"configurations\"] [\"get\",\"list\"]",
+                "[\"wgpolicyk8s.io\"] [\"policyreports\"] [\"get\",\"list\",\"create\",\"update\",\"delete\"]",
+                "[\"openreports.io\"] [\"reports\"] [\"get\",\"list\",\"create\",\"update\",\"delete\"]");
+        assertThat(role.toString()).doesNotContain("secrets", "\"*\"");
+        JsonNode binding = manifests.get("ClusterRoleBinding", "dapr-guard-audit");
+        assertThat(binding.path("roleRef").path("name").asString()).isEqualTo("dapr-guard-audit");
+        assertThat(binding.path("subjects").path(0).path("name").asString()).isEqualTo("dapr-guard");
+        assertThat(binding.path("subjects").path(0).path("namespace").asString()).isEqualTo(NAMESPACE);
+
+        JsonNode lease = manifests.get("Role", "dapr-guard-audit-lease");
+        assertThat(lease.path("metadata").path("namespace").asString()).isEqualTo(NAMESPACE);
+        assertThat(lease.path("rules").toString()).isEqualTo("[{\"apiGroups\":[\"coordination.k8s.io\"],"
+                + "\"resources\":[\"leases\"],\"verbs\":[\"get\",\"create\",\"update\"]}]");
+        assertThat(manifests.get("RoleBinding", "dapr-guard-audit-lease").path("subjects").path(0).path("name")
+                .asString()).isEqualTo("dapr-guard");
     }
 
     @Test
@@ -60,7 +85,7 @@ class ChartDefaultsTest {
     void namespacedObjectsAreInTheReleaseNamespace() {
         for (JsonNode document : manifests.all()) {
             String kind = Manifests.kind(document);
-            if (kind.endsWith("WebhookConfiguration")) {
+            if (kind.endsWith("WebhookConfiguration") || kind.startsWith("ClusterRole")) {
                 assertThat(document.path("metadata").has("namespace")).as(kind + " is cluster-scoped").isFalse();
             }
             else {
@@ -230,20 +255,31 @@ class ChartDefaultsTest {
                 "container app uses hostPort 80");
     }
 
+    /** The account never mounts a token by itself; the pod does, for the cluster audit only (audit.enabled). */
     @Test
-    void serviceAccountHasNoToken() {
+    void serviceAccountTokenIsMountedForTheAuditOnly() {
         JsonNode account = manifests.only("ServiceAccount");
         assertThat(account.path("automountServiceAccountToken").asBoolean(true)).isFalse();
         assertThat(manifests.podSpec().path("serviceAccountName").asString())
                 .isEqualTo(account.path("metadata").path("name").asString());
-        assertThat(manifests.podSpec().path("automountServiceAccountToken").asBoolean(true)).isFalse();
+        assertThat(manifests.podSpec().path("automountServiceAccountToken").asBoolean(false)).isTrue();
     }
 
     @Test
-    void configMapHoldsOnlyModeAndDrainByDefault() {
+    void configMapHoldsOnlyModeDrainAndAuditByDefault() {
         JsonNode guard = applicationYaml().path("dapr-guard");
         assertThat(guard.path("mode").asString()).isEqualTo("enforce");
-        assertThat(guard.propertyNames()).containsExactlyInAnyOrder("mode", "shutdown");
+        assertThat(guard.propertyNames()).containsExactlyInAnyOrder("mode", "shutdown", "audit");
+        JsonNode audit = guard.path("audit");
+        assertThat(audit.path("enabled").asBoolean()).isTrue();
+        assertThat(audit.path("interval").asString()).isEqualTo("10m");
+        assertThat(audit.path("page-size").asInt()).isEqualTo(500);
+        assertThat(audit.path("qps").asInt()).isEqualTo(20);
+        assertThat(audit.path("max-results-per-report").asInt()).isEqualTo(1000);
+        assertThat(audit.path("lease-namespace").asString()).isEqualTo(NAMESPACE);
+        assertThat(audit.path("exclude-namespaces").toString())
+                .as("the same namespaces the webhook configurations exclude")
+                .isEqualTo("[\"kube-system\",\"" + NAMESPACE + "\"]");
         assertThat(applicationYaml().propertyNames()).containsExactly("dapr-guard");
     }
 

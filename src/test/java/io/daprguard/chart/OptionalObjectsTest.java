@@ -57,7 +57,8 @@ class OptionalObjectsTest {
             }
         }
         assertThat(alerts).containsExactly("DaprGuardAdmissionErrors", "DaprGuardAdmissionLatencyHigh",
-                "DaprGuardCertificateExpiringSoon", "DaprGuardCertificateReloadFailing", "DaprGuardNoReadyReplicas");
+                "DaprGuardCertificateExpiringSoon", "DaprGuardCertificateReloadFailing", "DaprGuardNoReadyReplicas",
+                "DaprGuardAuditStale");
         assertThat(expressions.get(0)).contains("daprguard_admission_requests_total{result=\"error\"}");
         assertThat(expressions.get(1)).isEqualTo("histogram_quantile(0.99, sum by (le) "
                 + "(rate(daprguard_admission_duration_seconds_bucket[5m]))) > 0.1");
@@ -66,6 +67,8 @@ class OptionalObjectsTest {
                 .isEqualTo("increase(daprguard_certificate_reloads_total{result=\"failure\"}[30m]) > 0");
         assertThat(expressions.get(4)).isEqualTo("kube_deployment_status_replicas_available"
                 + "{namespace=\"dapr-guard\", deployment=\"dapr-guard\"} == 0");
+        assertThat(expressions.get(5)).as("3 intervals of 10m").isEqualTo("time() - max("
+                + "daprguard_audit_last_success_timestamp_seconds{namespace=\"dapr-guard\"}) > 1800");
         JsonNode reload = rule.path("spec").path("groups").get(0).path("rules").get(3);
         assertThat(reload.path("for").asString()).as("persistent, not a single blip").isEqualTo("30m");
         assertThat(rule.path("spec").path("groups").get(0).path("rules").get(2).path("annotations")
@@ -225,7 +228,34 @@ class OptionalObjectsTest {
                 .render();
         assertThat(rendered.ofKind("ServiceAccount")).isEmpty();
         assertThat(rendered.podSpec().path("serviceAccountName").asString()).isEqualTo("guard-sa");
+        assertThat(rendered.get("ClusterRoleBinding", "dapr-guard-audit").path("subjects").path(0).path("name")
+                .asString()).as("the audit's RBAC goes to the named account").isEqualTo("guard-sa");
+    }
+
+    @Test
+    void withoutTheAuditThereIsNoRbacNoTokenAndNoAuditAlert() {
+        Manifests rendered = chart().set("audit.enabled", false).set("metrics.prometheusRule.enabled", true)
+                .render();
+        assertThat(rendered.kinds()).doesNotContain("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
         assertThat(rendered.podSpec().path("automountServiceAccountToken").asBoolean(true)).isFalse();
+        assertThat(rendered.only("PrometheusRule").toString()).doesNotContain("DaprGuardAuditStale");
+        assertThat(ChartRenderer.parseYaml(rendered.only("ConfigMap").path("data").path("application.yaml")
+                .asString()).path("dapr-guard").path("audit").path("enabled").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void auditValuesReachTheServerAndABadIntervalFailsTheRender() {
+        Manifests rendered = chart().set("audit.interval", "2h").set("audit.pageSize", 100).set("audit.qps", 5)
+                .set("audit.maxResultsPerReport", 50).set("webhook.excludeNamespaces[0]", "legacy").render();
+        JsonNode audit = ChartRenderer.parseYaml(rendered.only("ConfigMap").path("data").path("application.yaml")
+                .asString()).path("dapr-guard").path("audit");
+        assertThat(audit.path("interval").asString()).isEqualTo("2h");
+        assertThat(audit.path("page-size").asInt()).isEqualTo(100);
+        assertThat(audit.path("qps").asInt()).isEqualTo(5);
+        assertThat(audit.path("max-results-per-report").asInt()).isEqualTo(50);
+        assertThat(audit.path("exclude-namespaces").toString()).isEqualTo("[\"kube-system\",\"dapr-guard\",\"legacy\"]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> chart().set("audit.interval", "30s").render())
+                .hasMessageContaining("audit.interval must be between 1m and 24h, was 30s");
     }
 
     @Test

@@ -32,7 +32,7 @@ class DaprGuardPropertiesTest {
             assertThat(policy.skippable()).containsExactlyInAnyOrder("enabled-value", "unknown-annotation",
                     "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir", "log-level",
                     "component-scopes", "component-auth", "config-metrics", "config-tracing", "control-plane-ha",
-                    "control-plane-resources", "control-plane-namespace");
+                    "control-plane-resources", "control-plane-namespace", "scopes-known-apps", "sidecar-version");
             assertThat(policy.mutateTemplates()).isFalse();
             assertThat(policy.skipRules()).isEqualTo(SkipRules.DEFAULT);
             assertThat(policy.skipRules().maxDuration()).isEqualTo(Duration.ofDays(90));
@@ -121,6 +121,44 @@ class DaprGuardPropertiesTest {
     @Test
     void unknownSkippableRuleFailsStartup() {
         assertStartupFails("dapr-guard.skippable=apitoken", "unknown skippable rule 'apitoken'");
+    }
+
+    @Test
+    void theClusterAuditIsOffByDefaultWithBoundedSettings() {
+        runner.run(context -> {
+            DaprGuardProperties.Audit audit = context.getBean(DaprGuardProperties.class).audit();
+            assertThat(audit.enabled()).isFalse();
+            assertThat(audit.interval()).isEqualTo(java.time.Duration.ofMinutes(10));
+            assertThat(audit.pageSize()).isEqualTo(500);
+            assertThat(audit.qps()).isEqualTo(20.0);
+            assertThat(audit.maxResultsPerReport()).isEqualTo(1000);
+            assertThat(audit.leaseNamespace()).isEqualTo("default");
+            assertThat(audit.excludeNamespaces()).containsExactly("kube-system");
+        });
+    }
+
+    @Test
+    void badAuditSettingsFailStartup() {
+        assertStartupFails("dapr-guard.audit.interval=30s", "dapr-guard.audit.interval must be between 1m and 24h");
+        assertStartupFails("dapr-guard.audit.page-size=0", "audit.pageSize");
+        assertStartupFails("dapr-guard.audit.qps=0", "audit.qps");
+    }
+
+    /** With the audit on and no cluster anywhere, the server still starts: it connects in the background. */
+    @Test
+    void theAuditStartsWithoutACluster() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(DaprGuardConfiguration.class, AuditConfiguration.class)
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withSystemProperties("kubernetes.master=http://127.0.0.1:1", "kubernetes.auth.tryKubeConfig=false",
+                        "kubernetes.auth.tryServiceAccount=false")
+                .withPropertyValues("dapr-guard.audit.enabled=true")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(io.daprguard.cluster.ClusterAuditService.class).leading()).isFalse();
+                });
     }
 
     private void assertStartupFails(String property, String message) {

@@ -40,6 +40,11 @@ final class E2eObjects {
             .withGroup("dapr.io").withVersion("v1alpha1").withKind("Component").withPlural("components")
             .withNamespaced(true).build();
 
+    /** wgpolicyk8s.io/v1alpha2 PolicyReport, the audit's reports. */
+    static final ResourceDefinitionContext POLICY_REPORTS = new ResourceDefinitionContext.Builder()
+            .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
+            .withNamespaced(true).build();
+
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
@@ -136,8 +141,8 @@ final class E2eObjects {
         return component;
     }
 
-    /** The Component and Configuration CRDs (src/test/resources/e2e/dapr-crds.yaml). */
-    static List<CustomResourceDefinition> daprCrds() {
+    /** The Component, Configuration and PolicyReport CRDs (src/test/resources/e2e/dapr-crds.yaml). */
+    static List<CustomResourceDefinition> crds() {
         List<CustomResourceDefinition> crds = new ArrayList<>();
         try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class)
                 .readValues(Files.readString(DAPR_CRDS))) {

@@ -71,21 +71,25 @@ class E2eObjectsTest {
     }
 
     @Test
-    void crdsServeTheDaprKindsTheChartValidates() {
-        List<CustomResourceDefinition> crds = E2eObjects.daprCrds();
+    void crdsServeTheDaprKindsTheChartValidatesAndTheAuditsReports() {
+        List<CustomResourceDefinition> crds = E2eObjects.crds();
         assertThat(crds).extracting(c -> c.getMetadata().getName())
-                .containsExactly("components.dapr.io", "configurations.dapr.io");
+                .containsExactly("components.dapr.io", "configurations.dapr.io", "policyreports.wgpolicyk8s.io");
         for (CustomResourceDefinition crd : crds) {
-            assertThat(crd.getSpec().getGroup()).isEqualTo("dapr.io");
             assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
-            assertThat(crd.getMetadata().getName()).isEqualTo(crd.getSpec().getNames().getPlural() + ".dapr.io");
+            assertThat(crd.getMetadata().getName())
+                    .isEqualTo(crd.getSpec().getNames().getPlural() + "." + crd.getSpec().getGroup());
             assertThat(crd.getSpec().getVersions()).singleElement().satisfies(v -> {
-                assertThat(v.getName()).isEqualTo("v1alpha1");
                 assertThat(v.getServed()).isTrue();
                 assertThat(v.getStorage()).isTrue();
                 assertThat(v.getSchema().getOpenAPIV3Schema().getXKubernetesPreserveUnknownFields()).isTrue();
             });
         }
+        assertThat(crds.get(0).getSpec().getGroup()).isEqualTo("dapr.io");
+        assertThat(crds.get(0).getSpec().getVersions().get(0).getName()).isEqualTo("v1alpha1");
         assertThat(crds.get(0).getSpec().getNames().getKind()).isEqualTo(E2eObjects.COMPONENTS.getKind());
+        assertThat(crds.get(2).getSpec().getVersions().get(0).getName())
+                .isEqualTo(E2eObjects.POLICY_REPORTS.getVersion());
+        assertThat(crds.get(2).getSpec().getNames().getKind()).isEqualTo(E2eObjects.POLICY_REPORTS.getKind());
     }
 }

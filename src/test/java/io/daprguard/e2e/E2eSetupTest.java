@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -37,6 +39,18 @@ class E2eSetupTest {
         String readme = Files.readString(Path.of("README.md"));
         assertThat(readme).contains("```sh\n./mvnw verify -Pe2e\n```").contains("`" + E2eSettings.K3S_IMAGE + "`")
                 .contains("Docker engine").contains("skipped");
+    }
+
+    @Test
+    void anExistingClusterIsUsedOnlyWhenAKubeconfigIsGiven() throws Exception {
+        assertThat(KubeconfigEndToEndIT.class.getAnnotation(EnabledIfSystemProperty.class).named())
+                .isEqualTo("e2e.kubeconfig");
+        assertThat(K3sEndToEndIT.class.getAnnotation(DisabledIfSystemProperty.class).named())
+                .isEqualTo("e2e.kubeconfig");
+        assertThat(E2eDockerIT.class.getAnnotation(DisabledIfSystemProperty.class).named())
+                .isEqualTo("e2e.kubeconfig");
+        assertThat(Files.readString(Path.of("README.md")))
+                .contains("./mvnw verify -Pe2e -De2e.kubeconfig=PATH -De2e.webhook-host=127.0.0.1");
     }
 
     @Test

@@ -1,116 +1,40 @@
 package io.daprguard.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * dapr-guard against a real kube-apiserver: k3s in a container, the webhook configurations exactly as the chart
- * renders them (only pointed at this JVM), and the server running here on a random HTTPS port.
+ * The real-cluster suite ({@link RealClusterSuite}) on k3s in a container.
  *
- * <p>How the cluster reaches the server: the Spring context starts first (PER_CLASS: the test instance, and so the
- * context, exists before {@code @BeforeAll}), then {@code Testcontainers.exposeHostPorts(port)} forwards the admission
- * port, and only then k3s starts, so its /etc/hosts maps {@value E2eSettings#HOST_FROM_CONTAINERS} to the forwarder.
- * The server generated its CA and certificate at start-up with that name among its SANs
- * ({@code dapr-guard.tls.dns-names}); the webhooks' caBundle is that {@code ca.crt}.
+ * <p>How the cluster reaches the server: the Spring context starts first, then
+ * {@code Testcontainers.exposeHostPorts(port)} forwards the admission port, and only then k3s starts, so its
+ * /etc/hosts maps {@value E2eSettings#HOST_FROM_CONTAINERS} to the forwarder, a name the server's certificate covers.
  *
- * <p>Needs a Docker engine (it pulls {@value E2eSettings#K3S_IMAGE}); without one it is reported as skipped.
- * Run it alone with {@code ./mvnw verify -Pe2e}.
+ * <p>Needs a Docker engine (it pulls {@value E2eSettings#K3S_IMAGE}); without one it is reported as skipped. Run it
+ * alone with {@code ./mvnw verify -Pe2e}. With {@code -De2e.kubeconfig=PATH} the suite runs on that cluster instead
+ * ({@link KubeconfigEndToEndIT}) and this class is skipped.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Testcontainers(disabledWithoutDocker = true)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DirtiesContext
-class K3sEndToEndIT {
+@DisabledIfSystemProperty(named = KubeconfigEndToEndIT.KUBECONFIG, matches = ".+")
+class K3sEndToEndIT extends RealClusterSuite {
 
-    /** Cluster-side changes (pods of a new ReplicaSet, a webhook configuration taking effect, a namespace label). */
-    private static final Duration CLUSTER = Duration.ofMinutes(2);
-    private static final Duration POLL = Duration.ofMillis(500);
-
-    private static Path certs;
+    private K3sContainer k3s;
 
     @DynamicPropertySource
     static void server(DynamicPropertyRegistry registry) {
-        E2eSettings.serverProperties(registry, K3sEndToEndIT::certs);
+        serverProperties(registry, E2eSettings.HOST_FROM_CONTAINERS);
     }
 
-    /**
-     * Made when the context is built, so a skipped class leaves nothing behind. Not a {@code @TempDir}: in PER_CLASS
-     * the context is built before JUnit fills static {@code @TempDir} fields. Deleted when the JVM exits, after the
-     * context (and its certificate reload poller) is long closed.
-     */
-    private static synchronized Path certs() {
-        if (certs == null) {
-            try {
-                Path dir = Files.createTempDirectory("dapr-guard-e2e-certs");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
-                certs = dir;
-            }
-            catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-        return certs;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-        catch (IOException ex) {
-            // a temp dir left behind
-        }
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    MeterRegistry registry;
-
-    private final ApiWarnings warnings = new ApiWarnings();
-    private K3sContainer k3s;
-    private KubernetesClient client;
-
-    @BeforeAll
-    void startClusterAndRegisterTheChartsWebhooks() throws IOException {
+    @Override
+    String startCluster(int port) throws IOException {
         // Before k3s starts: only containers started afterwards get the host.testcontainers.internal entry.
         org.testcontainers.Testcontainers.exposeHostPorts(port);
         k3s = new K3sContainer(DockerImageName.parse(E2eSettings.K3S_IMAGE));
@@ -118,285 +42,31 @@ class K3sEndToEndIT {
                 .withAccessToHost(true)
                 .withStartupTimeout(Duration.ofMinutes(3));
         k3s.start();
-        client = warnings.client(Config.fromKubeconfig(k3s.getKubeConfigYaml()));
-
-        createNamespace(WebhookConfigurations.RELEASE_NAMESPACE, Map.of());
-        installDaprCrds();
-
-        byte[] ca = Files.readAllBytes(certs().resolve("ca.crt"));
-        String baseUrl = E2eSettings.baseUrl(port);
-        List<ObjectNode> rendered = WebhookConfigurations.render(E2eSettings.KUBE_VERSION);
-        MutatingWebhookConfiguration mutating = client.getKubernetesSerialization().unmarshal(
-                WebhookConfigurations.pointedAt(rendered.get(0), baseUrl, ca).toString(),
-                MutatingWebhookConfiguration.class);
-        ValidatingWebhookConfiguration validating = client.getKubernetesSerialization().unmarshal(
-                WebhookConfigurations.pointedAt(rendered.get(1), baseUrl, ca).toString(),
-                ValidatingWebhookConfiguration.class);
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(mutating).create();
-        client.admissionRegistration().v1().validatingWebhookConfigurations().resource(validating).create();
-
-        awaitWebhooksServing();
+        String kubeconfig = k3s.getKubeConfigYaml();
+        Files.writeString(kubeconfigFile(), kubeconfig);
+        return kubeconfig;
     }
 
-    @AfterAll
+    @Override
+    String webhookBaseUrl(int port) {
+        return E2eSettings.baseUrl(port);
+    }
+
+    @Override
+    String kubeVersion() {
+        return E2eSettings.KUBE_VERSION;
+    }
+
+    @Override
+    String apiServerLog() {
+        List<String> lines = k3s.getLogs().lines().filter(line -> line.contains("dapr-guard")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    @Override
     void stopCluster() {
-        if (client != null) {
-            client.close();
-        }
         if (k3s != null) {
             k3s.stop();
         }
-    }
-
-    /** 1. The ReplicaSet controller's pods are mutated: the defaults are on every pod, not on the template. */
-    @Test
-    void podsOfADaprDeploymentGetTheSidecarDefaults() {
-        String namespace = createNamespace("defaults", Map.of());
-        Deployment created = client.apps().deployments().inNamespace(namespace)
-                .resource(E2eObjects.daprDeployment("hello")).create();
-        assertThat(created.getSpec().getTemplate().getMetadata().getAnnotations())
-                .as("the template itself is left alone (policy.mutateTemplates is off by default)")
-                .isEqualTo(E2eObjects.daprAnnotations("hello"));
-
-        await().atMost(CLUSTER).pollInterval(POLL).untilAsserted(() -> {
-            List<Pod> pods = client.pods().inNamespace(namespace).withLabel("app", "hello").list().getItems();
-            assertThat(pods).as("pods created by the ReplicaSet controller").isNotEmpty();
-            for (Pod pod : pods) {
-                assertThat(pod.getMetadata().getAnnotations()).as("annotations of pod %s", pod.getMetadata().getName())
-                        .containsAllEntriesOf(E2eObjects.SIDECAR_DEFAULTS)
-                        .containsAllEntriesOf(E2eObjects.daprAnnotations("hello"));
-            }
-        });
-    }
-
-    /** 2. Enforce: what must be denied is denied, and the apiserver's error names the rules. */
-    @Test
-    void deniedManifestsNameTheirRules() {
-        String namespace = createNamespace("enforce", Map.of());
-
-        KubernetesClientException deployment = denied(() -> client.apps().deployments().inNamespace(namespace)
-                .resource(E2eObjects.ordersDeployment()).create());
-        assertThat(deployment.getCode()).isEqualTo(403);
-        assertThat(message(deployment))
-                .contains("admission webhook \"validate.dapr-guard.io\" denied the request")
-                .contains("[sidecar-resources] dapr.io/sidecar-memory-limit \"1000MB\" is not a Kubernetes quantity")
-                .contains("[sidecar-gomemlimit] GOMEMLIMIT=\"900Mi\" in dapr.io/env is not valid Go syntax");
-        assertThat(client.apps().deployments().inNamespace(namespace).withName("orders").get()).isNull();
-
-        KubernetesClientException component = denied(() -> client.genericKubernetesResources(E2eObjects.COMPONENTS)
-                .inNamespace(namespace).resource(E2eObjects.plaintextSecretComponent("statestore")).create());
-        assertThat(component.getCode()).isEqualTo(403);
-        assertThat(message(component))
-                .contains("admission webhook \"validate.dapr-guard.io\" denied the request")
-                .contains("[component-secrets]")
-                .contains("\"redisPassword\" has a plaintext value");
-        assertThat(client.genericKubernetesResources(E2eObjects.COMPONENTS).inNamespace(namespace)
-                .withName("statestore").get()).isNull();
-    }
-
-    /** 3. Audit: the same manifest is admitted unchanged, and the client gets the findings as warnings. */
-    @Test
-    void auditNamespaceWarnsAndNeitherDeniesNorChanges() {
-        String namespace = createNamespace("audit", Map.of());
-        client.namespaces().withName(namespace).edit(ns -> new NamespaceBuilder(ns)
-                .editMetadata().addToLabels("daprguard.io/mode", "audit").endMetadata().build());
-        Deployment orders = E2eObjects.ordersDeployment();
-        Map<String, String> annotations = Map.copyOf(orders.getSpec().getTemplate().getMetadata().getAnnotations());
-
-        // The apiserver matches namespaceSelectors against its namespace cache: wait until it has seen the label.
-        await().atMost(CLUSTER).pollInterval(POLL).untilAsserted(() -> {
-            try {
-                client.apps().deployments().inNamespace(namespace).resource(orders).dryRun().create();
-            }
-            catch (KubernetesClientException ex) {
-                throw new AssertionError("still denied: " + message(ex), ex);
-            }
-        });
-
-        warnings.clear();
-        Deployment created = client.apps().deployments().inNamespace(namespace).resource(orders).create();
-        assertThat(created.getSpec().getTemplate().getMetadata().getAnnotations()).isEqualTo(annotations);
-
-        String path = "/apis/apps/v1/namespaces/" + namespace + "/deployments";
-        // The interceptor sees the headers as they arrive, possibly just after create() returned.
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(warnings.warnings("POST", path))
-                        .anySatisfy(w -> assertThat(w).startsWith(
-                                "[sidecar-resources] would deny: dapr.io/sidecar-memory-limit \"1000MB\""))
-                        .anySatisfy(w -> assertThat(w).startsWith(
-                                "[sidecar-gomemlimit] would deny: GOMEMLIMIT=\"900Mi\"")));
-
-        Deployment stored = client.apps().deployments().inNamespace(namespace).withName("orders").get();
-        assertThat(stored).as("not denied").isNotNull();
-        assertThat(stored.getSpec().getTemplate().getMetadata().getAnnotations()).as("not changed")
-                .isEqualTo(annotations);
-        await().atMost(CLUSTER).pollInterval(POLL).untilAsserted(() -> {
-            List<Pod> pods = client.pods().inNamespace(namespace).withLabel("app", "orders").list().getItems();
-            assertThat(pods).as("pods of the audited Deployment").isNotEmpty();
-            for (Pod pod : pods) {
-                assertThat(pod.getMetadata().getAnnotations()).as("annotations of pod %s", pod.getMetadata().getName())
-                        .containsAllEntriesOf(annotations)
-                        .doesNotContainKeys("dapr.io/sidecar-cpu-request", "dapr.io/sidecar-seccomp-profile-type");
-            }
-        });
-    }
-
-    /** 4. A server-side dry run gets the decision a real request gets, and creates nothing. */
-    @Test
-    void serverSideDryRunGetsTheSameDecisionAndCreatesNothing() {
-        String namespace = createNamespace("dry-run", Map.of());
-        double dryRunDenials = AdmissionCounter.total(registry,
-                "namespace", namespace, "dry_run", "true", "result", "denied");
-
-        KubernetesClientException dryRun = denied(() -> client.apps().deployments().inNamespace(namespace)
-                .resource(E2eObjects.ordersDeployment()).dryRun().create());
-        assertThat(dryRun.getCode()).isEqualTo(403);
-        assertThat(message(dryRun)).contains("[sidecar-resources]").contains("[sidecar-gomemlimit]");
-        assertThat(client.apps().deployments().inNamespace(namespace).list().getItems()).as("created").isEmpty();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(AdmissionCounter.total(registry,
-                "namespace", namespace, "dry_run", "true", "result", "denied"))
-                .as("reviews the server answered as dry runs and denied").isEqualTo(dryRunDenials + 1));
-
-        KubernetesClientException real = denied(() -> client.apps().deployments().inNamespace(namespace)
-                .resource(E2eObjects.ordersDeployment()).create());
-        assertThat(dryRun.getCode()).isEqualTo(real.getCode());
-        assertThat(message(dryRun)).as("the same decision").isEqualTo(message(real));
-
-        KubernetesClientException component = denied(() -> client.genericKubernetesResources(E2eObjects.COMPONENTS)
-                .inNamespace(namespace).resource(E2eObjects.plaintextSecretComponent("statestore")).dryRun()
-                .create());
-        assertThat(message(component)).contains("[component-secrets]");
-
-        Pod mutated = client.pods().inNamespace(namespace).resource(E2eObjects.daprPod("dry")).dryRun().create();
-        assertThat(mutated.getMetadata().getAnnotations()).as("a dry run is mutated like a real request")
-                .containsAllEntriesOf(E2eObjects.SIDECAR_DEFAULTS);
-        assertThat(client.pods().inNamespace(namespace).list().getItems()).as("created").isEmpty();
-        assertThat(client.genericKubernetesResources(E2eObjects.COMPONENTS).inNamespace(namespace).list().getItems())
-                .as("created").isEmpty();
-    }
-
-    /** 5a. dapr-guard's own namespace is never sent to dapr-guard, so it can never block its own recovery. */
-    @Test
-    void releaseNamespaceIsNotReviewed() {
-        assertNotReviewed(WebhookConfigurations.RELEASE_NAMESPACE, E2eObjects.daprPod("in-release-namespace"));
-    }
-
-    /** 5b. A namespace labelled daprguard.io/mode=off is never sent to dapr-guard. */
-    @Test
-    void modeOffNamespaceIsNotReviewed() {
-        String namespace = createNamespace("legacy", Map.of("daprguard.io/mode", "off"));
-        assertNotReviewed(namespace, E2eObjects.daprPod("legacy"));
-    }
-
-    /** 5c. The chart's matchConditions keep pods without Dapr away from dapr-guard, even where it enforces. */
-    @Test
-    void podWithoutDaprIsNotReviewed() {
-        String namespace = createNamespace("plain", Map.of());
-        assertNotReviewed(namespace, E2eObjects.plainPod("plain"));
-    }
-
-    private void assertNotReviewed(String namespace, Pod pod) {
-        awaitNoReviewsInFlight();
-        double before = AdmissionCounter.total(registry);
-        double beforeHere = AdmissionCounter.total(registry, "namespace", namespace);
-
-        // Admission is synchronous: once create() returns, every webhook call for this pod has been made (the server
-        // counts a review as it answers it; two quiet seconds leave room for that).
-        Pod created = client.pods().inNamespace(namespace).resource(pod).create();
-
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(AdmissionCounter.total(registry)).as("daprguard_admission_requests_total, all series")
-                    .isEqualTo(before);
-            assertThat(AdmissionCounter.total(registry, "namespace", namespace))
-                    .as("daprguard_admission_requests_total{namespace=\"%s\"}", namespace).isEqualTo(beforeHere);
-        });
-        Map<String, String> sent = pod.getMetadata().getAnnotations() == null ? Map.of()
-                : pod.getMetadata().getAnnotations();
-        Pod stored = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
-        for (Pod admitted : List.of(created, stored)) {
-            Map<String, String> annotations = admitted.getMetadata().getAnnotations() == null ? Map.of()
-                    : admitted.getMetadata().getAnnotations();
-            assertThat(annotations).as("created without the sidecar defaults").isEqualTo(sent);
-        }
-    }
-
-    /**
-     * Waits until no review has been answered for a few seconds, so that a comparison of the request counter is not
-     * disturbed by the controllers' follow-ups to earlier tests (a new Deployment's revision annotation, its
-     * ReplicaSet's pods).
-     */
-    private void awaitNoReviewsInFlight() {
-        AtomicReference<Double> last = new AtomicReference<>(Double.NaN);
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(3)).until(() -> {
-            double now = AdmissionCounter.total(registry);
-            return now == last.getAndSet(now);
-        });
-    }
-
-    /** Creates a namespace and waits for its default ServiceAccount, without which no pod is admitted. */
-    private String createNamespace(String name, Map<String, String> labels) {
-        client.namespaces().resource(new NamespaceBuilder()
-                .withNewMetadata().withName(name).withLabels(labels).endMetadata().build()).create();
-        await().atMost(CLUSTER).pollInterval(POLL).until(() ->
-                client.serviceAccounts().inNamespace(name).withName("default").get() != null);
-        return name;
-    }
-
-    private void installDaprCrds() {
-        for (CustomResourceDefinition crd : E2eObjects.daprCrds()) {
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
-                            .stream().anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                            CLUSTER.toSeconds(), TimeUnit.SECONDS);
-        }
-        await().atMost(CLUSTER).pollInterval(POLL).ignoreExceptionsInstanceOf(KubernetesClientException.class)
-                .until(() -> client.genericKubernetesResources(E2eObjects.COMPONENTS).inNamespace("default").list()
-                        != null);
-    }
-
-    /**
-     * A webhook configuration takes effect once the apiserver's informer has it: wait until a dry run shows both
-     * webhooks answering, and say why not (with the apiserver's log about dapr-guard) when they never do.
-     */
-    private void awaitWebhooksServing() {
-        String namespace = createNamespace("e2e-probe", Map.of());
-        try {
-            await().atMost(CLUSTER).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                Pod probe;
-                try {
-                    probe = client.pods().inNamespace(namespace).resource(E2eObjects.daprPod("probe")).dryRun()
-                            .create();
-                }
-                catch (KubernetesClientException ex) {
-                    throw new AssertionError("dry run of a Dapr pod failed: " + message(ex), ex);
-                }
-                assertThat(probe.getMetadata().getAnnotations()).as("the mutating webhook's defaults")
-                        .containsAllEntriesOf(E2eObjects.SIDECAR_DEFAULTS);
-                KubernetesClientException denied = denied(() -> client.apps().deployments().inNamespace(namespace)
-                        .resource(E2eObjects.ordersDeployment()).dryRun().create());
-                assertThat(message(denied)).contains("validate.dapr-guard.io").contains("[sidecar-resources]");
-            });
-        }
-        catch (ConditionTimeoutException ex) {
-            List<String> lines = k3s.getLogs().lines().filter(line -> line.contains("dapr-guard")).toList();
-            String log = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-            throw new AssertionError("the webhooks at " + E2eSettings.baseUrl(port) + " never answered the cluster: "
-                    + ex.getMessage() + "\nk3s log lines about dapr-guard:\n" + log, ex);
-        }
-    }
-
-    private static KubernetesClientException denied(Runnable request) {
-        try {
-            request.run();
-        }
-        catch (KubernetesClientException ex) {
-            return ex;
-        }
-        throw new AssertionError("expected the request to be denied, but it was admitted");
-    }
-
-    private static String message(KubernetesClientException ex) {
-        return ApiWarnings.statusMessage(ex);
     }
 }

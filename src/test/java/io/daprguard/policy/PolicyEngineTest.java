@@ -141,11 +141,12 @@ class PolicyEngineTest {
         assertThatThrownBy(() -> Policy.of(Mode.ENFORCE, Map.of("sidecar-resource", Action.WARN), null,
                 SidecarDefaults.GUIDELINE, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown rule action 'sidecar-resource'; the rules are [api-token, app-id, app-token, "
-                        + "component-auth, component-scopes, component-secrets, config-metrics, config-mtls, "
-                        + "config-tracing, control-plane-ha, control-plane-namespace, control-plane-resources, "
-                        + "enabled-value, env-secrets, injected-sidecar, log-level, service-account-token, "
-                        + "sidecar-gomemlimit, sidecar-resources, sidecar-seccomp, ssl-cert-dir, unknown-annotation]");
+                .hasMessage("unknown rule action 'sidecar-resource'; the rules are [api-token, app-id, app-id-unique, "
+                        + "app-token, component-auth, component-scopes, component-secrets, config-exists, "
+                        + "config-metrics, config-mtls, config-tracing, control-plane-ha, control-plane-namespace, "
+                        + "control-plane-resources, enabled-value, env-secrets, injected-sidecar, log-level, "
+                        + "scopes-known-apps, secret-store-exists, service-account-token, sidecar-gomemlimit, "
+                        + "sidecar-resources, sidecar-seccomp, sidecar-version, ssl-cert-dir, unknown-annotation]");
     }
 
     @Test

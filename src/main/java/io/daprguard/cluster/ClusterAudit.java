@@ -1,0 +1,470 @@
+package io.daprguard.cluster;
+
+import io.daprguard.dapr.DaprAnnotations;
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.policy.PolicyEngine;
+import io.daprguard.policy.ReviewRequest;
+import io.daprguard.policy.Verdict;
+import io.daprguard.policy.Webhook;
+import io.daprguard.rules.Action;
+import io.daprguard.rules.ClusterProblem;
+import io.daprguard.rules.ClusterRule;
+import io.daprguard.rules.MalformedObjectException;
+import io.daprguard.rules.NamespaceFacts;
+import io.daprguard.rules.NamespaceFacts.ObjectRef;
+import io.daprguard.rules.Rules;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The cluster audit: reads what runs (chunked lists, one kind after the other) and judges it with the engine and
+ * policy the webhook uses, then runs the cross-object rules over the few facts it kept per namespace.
+ *
+ * <ul>
+ *   <li>Workloads (Deployments, StatefulSets, DaemonSets, CronJobs, and ReplicaSets and Jobs that no controller owns)
+ *       are judged as {@code /validate} would admit them, after pod mutation.
+ *   <li>Running pods are judged as they are: mutation cannot help a pod that already exists. They are counted under
+ *       their top-level owner (a Deployment, not its ReplicaSet), so a Deployment with 40 pods is one finding that
+ *       says how many of its pods are affected and that the workload needs a restart.
+ *   <li>Namespaces the webhook would not review are not read further; in audit-mode namespaces a denial is reported
+ *       as the warning it would be ({@code would deny: ...}).
+ * </ul>
+ *
+ * <p>A failed call does not stop the run unless the apiserver cannot be reached at all: everything else is still
+ * read and judged, and the result says why it is incomplete.
+ */
+public final class ClusterAudit {
+
+    /** The requesting user the engine sees. */
+    static final String USER = "dapr-guard audit";
+
+    /** Dapr's sidecar injector: its image tells the control plane's version. */
+    static final String INJECTOR = "dapr-sidecar-injector";
+
+    private static final Pattern PREFIXED = Pattern.compile("\\[([a-z0-9][a-z0-9-]*)] (.*)", Pattern.DOTALL);
+
+    private final Policy policy;
+    private final PolicyEngine engine;
+    private final NamespaceModes modes;
+
+    public ClusterAudit(Policy policy, NamespaceModes modes) {
+        this.policy = policy;
+        this.engine = new PolicyEngine(policy);
+        this.modes = modes;
+    }
+
+    /**
+     * Runs once.
+     *
+     * @param reader the cluster
+     * @param onlyNamespace one namespace, or null for every namespace
+     */
+    public AuditResult run(ClusterReader reader, String onlyNamespace) {
+        Run run = new Run(reader, onlyNamespace);
+        run.execute();
+        return run.result();
+    }
+
+    /** The version in an image reference ({@code ghcr.io/dapr/daprd:1.14.4@sha256:...} is 1.14.4), or null. */
+    static String imageVersion(String image) {
+        if (image == null) {
+            return null;
+        }
+        int at = image.indexOf('@');
+        String name = at < 0 ? image : image.substring(0, at);
+        int colon = name.lastIndexOf(':');
+        return colon > name.lastIndexOf('/') && colon < name.length() - 1 ? name.substring(colon + 1) : null;
+    }
+
+    /** The pods of one owner: how many, what was found on them (line to count), and their daprd versions. */
+    private static final class PodGroup {
+        int pods;
+        final Map<Line, Integer> lines = new LinkedHashMap<>();
+        final Map<String, Integer> versions = new TreeMap<>();
+    }
+
+    /** One engine finding: level, rule and message. */
+    private record Line(AuditFinding.Level level, String rule, String message) {}
+
+    /** The facts kept per namespace for the cross-object rules. */
+    private static final class Facts {
+        final List<NamespaceFacts.App> apps = new ArrayList<>();
+        final List<NamespaceFacts.ComponentFact> components = new ArrayList<>();
+        final Set<String> configurations = new TreeSet<>();
+    }
+
+    private final class Run {
+        private final ClusterReader reader;
+        private final String onlyNamespace;
+        private final Map<String, Mode> audited = new LinkedHashMap<>();
+        private final Map<String, Facts> facts = new HashMap<>();
+        private final Map<String, ObjectRef> owned = new HashMap<>();
+        private final Map<ObjectRef, PodGroup> pods = new LinkedHashMap<>();
+        private final List<AuditFinding> findings = new ArrayList<>();
+        private final Set<ObjectRef> subjects = new LinkedHashSet<>();
+        private final Map<String, Integer> objects = new TreeMap<>();
+        private final List<String> failures = new ArrayList<>();
+        private String controlPlaneVersion;
+        private boolean unreachable;
+
+        Run(ClusterReader reader, String onlyNamespace) {
+            this.reader = reader;
+            this.onlyNamespace = onlyNamespace;
+        }
+
+        void execute() {
+            readNamespaces();
+            if (onlyNamespace != null) {
+                findControlPlaneElsewhere();
+            }
+            step(ApiKind.DEPLOYMENT, object -> workload(ApiKind.DEPLOYMENT, object));
+            step(ApiKind.STATEFULSET, object -> workload(ApiKind.STATEFULSET, object));
+            step(ApiKind.DAEMONSET, object -> workload(ApiKind.DAEMONSET, object));
+            step(ApiKind.CRONJOB, object -> workload(ApiKind.CRONJOB, object));
+            step(ApiKind.REPLICASET, object -> workload(ApiKind.REPLICASET, object));
+            step(ApiKind.JOB, object -> workload(ApiKind.JOB, object));
+            step(ApiKind.POD, this::pod);
+            step(ApiKind.COMPONENT, this::component);
+            step(ApiKind.CONFIGURATION, this::configuration);
+            reportPods();
+            crossObjectRules();
+        }
+
+        AuditResult result() {
+            int calls = reader instanceof KubeApi api ? api.calls() : 0;
+            return new AuditResult(findings, new ArrayList<>(subjects), objects, audited.keySet(),
+                    failures.isEmpty() ? null : String.join("; ", failures), calls);
+        }
+
+        private void readNamespaces() {
+            if (onlyNamespace == null) {
+                try {
+                    reader.list(ApiKind.NAMESPACE, null, modes.selector(),
+                            namespace -> admit(name(namespace), namespace));
+                } catch (ClusterException e) {
+                    fail(e);
+                }
+                return;
+            }
+            JsonNode namespace = null;
+            try {
+                namespace = reader.get(ApiKind.NAMESPACE.path(null, onlyNamespace));
+            } catch (ClusterException e) {
+                if (e.status() != 403) {
+                    fail(e);
+                }
+                // May not read namespaces: judged as an unlabelled namespace.
+            }
+            admit(onlyNamespace, namespace);
+        }
+
+        private void admit(String name, JsonNode namespace) {
+            Mode mode = modes.of(name, namespace);
+            if (mode != null) {
+                audited.put(name, mode);
+            }
+        }
+
+        /** With {@code -n}, the injector lives in another namespace; reading it is optional. */
+        private void findControlPlaneElsewhere() {
+            try {
+                reader.list(ApiKind.DEPLOYMENT, null, "app=" + INJECTOR, this::controlPlane);
+            } catch (ClusterException e) {
+                // Not allowed or not there: sidecar-version is not checked.
+            }
+        }
+
+        private void step(ApiKind kind, Consumer<ObjectNode> each) {
+            if (unreachable) {
+                return;
+            }
+            try {
+                reader.list(kind, onlyNamespace, null, each);
+            } catch (ClusterException e) {
+                fail(e);
+            }
+        }
+
+        private void fail(ClusterException e) {
+            failures.add(e.getMessage());
+            unreachable |= e.unreachable();
+        }
+
+        private void controlPlane(ObjectNode deployment) {
+            JsonNode metadata = deployment.path("metadata");
+            if (!INJECTOR.equals(metadata.path("name").asString(""))
+                    && !INJECTOR.equals(metadata.path("labels").path("app").asString(""))) {
+                return;
+            }
+            for (JsonNode container : deployment.path("spec").path("template").path("spec").path("containers")) {
+                String version = null;
+                for (JsonNode env : container.path("env")) {
+                    if ("SIDECAR_IMAGE".equals(env.path("name").asString(""))) {
+                        version = imageVersion(env.path("value").asString(null));
+                    }
+                }
+                version = version != null ? version : imageVersion(container.path("image").asString(null));
+                if (version != null) {
+                    controlPlaneVersion = version;
+                    return;
+                }
+            }
+        }
+
+        private void workload(ApiKind kind, ObjectNode object) {
+            if (kind == ApiKind.DEPLOYMENT) {
+                controlPlane(object);
+            }
+            Mode mode = audited(kind.kind(), object);
+            if (mode == null) {
+                return;
+            }
+            String namespace = namespace(object);
+            String name = name(object);
+            if (kind == ApiKind.REPLICASET || kind == ApiKind.JOB) {
+                ObjectRef owner = controller(object, namespace);
+                if (owner != null) {
+                    owned.put(kind.kind() + "/" + namespace + "/" + name, owner);
+                    return;
+                }
+            }
+            ObjectRef ref = new ObjectRef(kind.apiVersion(), kind.kind(), namespace, name);
+            Verdict verdict = judge(ref, kind, object, mode);
+            String pointer = kind == ApiKind.CRONJOB ? "/spec/jobTemplate/spec/template" : "/spec/template";
+            if (verdict != null && verdict.reviewed()) {
+                app(ref, object.at(pointer + "/metadata/annotations"));
+            }
+        }
+
+        private void pod(ObjectNode object) {
+            if (audited("Pod", object) == null) {
+                return;
+            }
+            String namespace = namespace(object);
+            String phase = object.path("status").path("phase").asString("");
+            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+                return;
+            }
+            ObjectRef controller = controller(object, namespace);
+            ObjectRef owner = controller == null ? new ObjectRef("v1", "Pod", namespace, name(object))
+                    : owned.getOrDefault(controller.kind() + "/" + namespace + "/" + controller.name(), controller);
+            Verdict verdict;
+            try {
+                verdict = engine.review(request(ApiKind.POD, namespace, name(object), object), Webhook.VALIDATE,
+                        Mode.ENFORCE);
+            } catch (MalformedObjectException e) {
+                failures.add("Pod " + namespace + "/" + name(object) + ": " + e.getMessage());
+                return;
+            }
+            if (!verdict.reviewed()) {
+                return;
+            }
+            if (controller == null) {
+                app(owner, object.path("metadata").path("annotations"));
+            }
+            PodGroup group = pods.computeIfAbsent(owner, key -> new PodGroup());
+            group.pods++;
+            lines(verdict).forEach(line -> group.lines.merge(line, 1, Integer::sum));
+            String version = daprdVersion(object.path("spec"));
+            if (version != null) {
+                group.versions.merge(version, 1, Integer::sum);
+            }
+        }
+
+        private void component(ObjectNode object) {
+            ObjectRef ref = judgeResource(ApiKind.COMPONENT, object);
+            if (ref == null) {
+                return;
+            }
+            List<String> scopes = new ArrayList<>();
+            object.path("scopes").forEach(scope -> scopes.add(scope.asString("")));
+            JsonNode store = object.path("auth").path("secretStore");
+            facts(ref.namespace()).components.add(new NamespaceFacts.ComponentFact(ref,
+                    object.path("spec").path("type").asString(null), scopes, store.isString() ? store.asString() : null));
+        }
+
+        private void configuration(ObjectNode object) {
+            ObjectRef ref = judgeResource(ApiKind.CONFIGURATION, object);
+            if (ref != null) {
+                facts(ref.namespace()).configurations.add(ref.name());
+            }
+        }
+
+        /** Counts and judges a Component or Configuration of an audited namespace: its reference, else null. */
+        private ObjectRef judgeResource(ApiKind kind, ObjectNode object) {
+            Mode mode = audited(kind.kind(), object);
+            if (mode == null) {
+                return null;
+            }
+            ObjectRef ref = new ObjectRef(kind.apiVersion(), kind.kind(), namespace(object), name(object));
+            judge(ref, kind, object, mode);
+            return ref;
+        }
+
+        /** Judges one object as the webhook would; its findings are added. Null when it could not be judged. */
+        private Verdict judge(ObjectRef ref, ApiKind kind, ObjectNode object, Mode mode) {
+            Verdict verdict;
+            try {
+                verdict = engine.review(request(kind, ref.namespace(), ref.name(), object), Webhook.VALIDATE,
+                        Mode.ENFORCE);
+            } catch (MalformedObjectException e) {
+                failures.add(ref.label() + ": " + e.getMessage());
+                return null;
+            }
+            if (verdict.reviewed()) {
+                subjects.add(ref);
+                lines(verdict).forEach(line -> add(ref, line.rule(), line.level(), line.message(), mode));
+            }
+            return verdict;
+        }
+
+        private void app(ObjectRef ref, JsonNode annotations) {
+            if (!DaprAnnotations.isTrue(annotations.path(DaprAnnotations.ENABLED).asString(""))) {
+                return;
+            }
+            JsonNode appId = annotations.path(DaprAnnotations.APP_ID);
+            JsonNode config = annotations.path(DaprAnnotations.CONFIG);
+            facts(ref.namespace()).apps.add(new NamespaceFacts.App(ref, appId.isString() ? appId.asString() : null,
+                    config.isString() ? config.asString() : null));
+        }
+
+        /** One finding per owner and line, saying how many of its pods have it and what to do. */
+        private void reportPods() {
+            pods.forEach((owner, group) -> {
+                subjects.add(owner);
+                Mode mode = audited.get(owner.namespace());
+                group.lines.forEach((line, count) -> add(owner, line.rule(), line.level(),
+                        line.message() + " (" + podCount(owner, count, group.pods) + ")", mode));
+            });
+        }
+
+        private void crossObjectRules() {
+            Map<String, List<NamespaceFacts.Sidecars>> sidecars = new HashMap<>();
+            pods.forEach((owner, group) -> {
+                if (!group.versions.isEmpty()) {
+                    sidecars.computeIfAbsent(owner.namespace(), ns -> new ArrayList<>())
+                            .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions));
+                }
+            });
+            for (String namespace : audited.keySet()) {
+                Facts found = facts.getOrDefault(namespace, new Facts());
+                NamespaceFacts namespaceFacts = new NamespaceFacts(namespace, found.apps, found.components,
+                        found.configurations, controlPlaneVersion, sidecars.getOrDefault(namespace, List.of()));
+                for (ClusterRule rule : Rules.cluster()) {
+                    Action action = policy.action(rule.id());
+                    if (action == Action.OFF) {
+                        continue;
+                    }
+                    for (ClusterProblem problem : rule.check(namespaceFacts)) {
+                        boolean deny = action == Action.DENY && !problem.problem().advisory();
+                        subjects.add(problem.subject());
+                        add(problem.subject(), rule.id(), deny ? AuditFinding.Level.DENY : AuditFinding.Level.WARN,
+                                problem.problem().message(), audited.get(namespace));
+                    }
+                }
+            }
+        }
+
+        private void add(ObjectRef ref, String rule, AuditFinding.Level level, String message, Mode mode) {
+            if (mode == Mode.AUDIT && level == AuditFinding.Level.DENY) {
+                findings.add(new AuditFinding(ref, rule, AuditFinding.Level.WARN, "would deny: " + message));
+            } else {
+                findings.add(new AuditFinding(ref, rule, level, message));
+            }
+        }
+
+        /** The mode of the object's namespace (the object is counted), or null when it is not audited. */
+        private Mode audited(String kind, JsonNode object) {
+            Mode mode = audited.get(namespace(object));
+            if (mode != null) {
+                objects.merge(kind, 1, Integer::sum);
+            }
+            return mode;
+        }
+
+        private Facts facts(String namespace) {
+            return facts.computeIfAbsent(namespace, ns -> new Facts());
+        }
+    }
+
+    /** {@code 3 of 5 pods; ...restart it}: pods keep what they were created with. */
+    static String podCount(ObjectRef owner, int count, int pods) {
+        if ("Pod".equals(owner.kind())) {
+            return "a running pod keeps what it was created with: re-create it";
+        }
+        String restart = switch (owner.kind()) {
+            case "Deployment", "StatefulSet", "DaemonSet" -> "restart the workload (kubectl rollout restart "
+                    + owner.kubectlName() + " -n " + owner.namespace() + ")";
+            default -> "re-create its pods";
+        };
+        return count + " of " + pods + " running " + (pods == 1 ? "pod" : "pods")
+                + "; a running pod keeps what it was created with: " + restart;
+    }
+
+    /** The engine's lines as findings; engine notes without a rule id (a bad skip annotation) are left out. */
+    private static List<Line> lines(Verdict verdict) {
+        List<Line> lines = new ArrayList<>();
+        if (verdict.decision() == Verdict.Decision.DENIED && verdict.message() != null) {
+            for (String line : verdict.message().split("\n")) {
+                parse(AuditFinding.Level.DENY, line, lines);
+            }
+        }
+        verdict.warnings().forEach(line -> parse(AuditFinding.Level.WARN, line, lines));
+        return lines;
+    }
+
+    private static void parse(AuditFinding.Level level, String text, List<Line> into) {
+        Matcher matcher = PREFIXED.matcher(text);
+        if (matcher.matches()) {
+            into.add(new Line(level, matcher.group(1), matcher.group(2)));
+        }
+    }
+
+    private static String daprdVersion(JsonNode spec) {
+        for (String list : new String[] {"containers", "initContainers"}) {
+            for (JsonNode container : spec.path(list)) {
+                if (DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(container.path("name").asString(""))) {
+                    return imageVersion(container.path("image").asString(null));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ReviewRequest request(ApiKind kind, String namespace, String name, ObjectNode object) {
+        return new ReviewRequest("", kind.group(), kind.kind(), "CREATE", "", namespace, name, false, object, null,
+                USER);
+    }
+
+    /** The controlling owner, as a reference in the same namespace, or null. */
+    private static ObjectRef controller(JsonNode object, String namespace) {
+        for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
+            if (owner.path("controller").asBoolean(false)) {
+                return new ObjectRef(owner.path("apiVersion").asString(""), owner.path("kind").asString(""),
+                        namespace, owner.path("name").asString(""));
+            }
+        }
+        return null;
+    }
+
+    private static String namespace(JsonNode object) {
+        return object.path("metadata").path("namespace").asString("");
+    }
+
+    private static String name(JsonNode object) {
+        return object.path("metadata").path("name").asString("");
+    }
+}

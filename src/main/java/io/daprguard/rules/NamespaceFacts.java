@@ -1,0 +1,79 @@
+package io.daprguard.rules;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The few facts about one namespace that the {@link ClusterRule}s compare, gathered by the cluster audit while it
+ * reads (never whole objects).
+ *
+ * @param namespace the namespace
+ * @param apps the Dapr-enabled workloads (top-level owners, and pods that have none)
+ * @param components the Dapr Components
+ * @param configurations the names of the Dapr Configurations
+ * @param controlPlaneVersion the Dapr version of the control plane (the sidecar injector's image tag), or null when
+ *     unknown
+ * @param sidecars the running daprd containers, by the workload that owns their pods
+ */
+public record NamespaceFacts(
+        String namespace, List<App> apps, List<ComponentFact> components, Set<String> configurations,
+        String controlPlaneVersion, List<Sidecars> sidecars) {
+
+    public NamespaceFacts {
+        apps = List.copyOf(apps);
+        components = List.copyOf(components);
+        configurations = Set.copyOf(configurations);
+        sidecars = List.copyOf(sidecars);
+    }
+
+    /** An object of the cluster, as a report names it. */
+    public record ObjectRef(String apiVersion, String kind, String namespace, String name) {
+
+        /** {@code Deployment shop/orders}. */
+        public String label() {
+            return kind + " " + namespace + "/" + name;
+        }
+
+        /** {@code deployment/orders}, as kubectl takes it. */
+        public String kubectlName() {
+            return kind.toLowerCase(java.util.Locale.ROOT) + "/" + name;
+        }
+    }
+
+    /**
+     * A Dapr-enabled workload.
+     *
+     * @param appId its {@code dapr.io/app-id}, or null when it sets none
+     * @param config its {@code dapr.io/config}, or null when it sets none
+     */
+    public record App(ObjectRef ref, String appId, String config) {}
+
+    /**
+     * A Dapr Component.
+     *
+     * @param type {@code spec.type}, for example {@code secretstores.hashicorp.vault}
+     * @param scopes its {@code scopes} (empty: every app)
+     * @param secretStore {@code auth.secretStore}, or null when it sets none (then Dapr uses {@code kubernetes})
+     */
+    public record ComponentFact(ObjectRef ref, String type, List<String> scopes, String secretStore) {
+
+        public ComponentFact {
+            scopes = List.copyOf(scopes);
+        }
+    }
+
+    /**
+     * The daprd containers of the running pods of one workload.
+     *
+     * @param owner the top-level owner of the pods (or the pod itself)
+     * @param pods how many of its running pods have a daprd container
+     * @param versions daprd image version to the number of pods running it
+     */
+    public record Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions) {
+
+        public Sidecars {
+            versions = Map.copyOf(versions);
+        }
+    }
+}

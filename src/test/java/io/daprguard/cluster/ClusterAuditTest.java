@@ -1,0 +1,146 @@
+package io.daprguard.cluster;
+
+import static io.daprguard.cluster.ClusterObjects.deployment;
+import static io.daprguard.cluster.ClusterObjects.namespace;
+import static io.daprguard.cluster.ClusterObjects.oldPod;
+import static io.daprguard.cluster.ClusterObjects.replicaSet;
+import static io.daprguard.cluster.ClusterObjects.yaml;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.rules.NamespaceFacts.ObjectRef;
+import io.daprguard.rules.SidecarDefaults;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClusterAuditTest {
+
+    private static ClusterAudit audit(Mode mode) {
+        Policy policy = Policy.of(mode, Map.of(), null, SidecarDefaults.GUIDELINE, false);
+        return new ClusterAudit(policy, new NamespaceModes(Set.of("kube-system"), mode));
+    }
+
+    private static List<AuditFinding> of(AuditResult result, String rule) {
+        return result.findings().stream().filter(finding -> finding.rule().equals(rule)).toList();
+    }
+
+    @Test
+    void podsOfADeploymentAreOneFindingOnTheDeploymentThatSaysHowManyAndToRestart() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null)).add(deployment("shop", "orders"))
+                .add(replicaSet("shop", "orders-5d9f", "orders"))
+                .add(oldPod("shop", "orders-5d9f-a", "orders-5d9f", "Running"))
+                .add(oldPod("shop", "orders-5d9f-b", "orders-5d9f", "Running"))
+                .add(oldPod("shop", "orders-5d9f-c", "orders-5d9f", "Pending"))
+                .add(oldPod("shop", "orders-5d9f-old", "orders-5d9f", "Succeeded"));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.failure()).isNull();
+        List<AuditFinding> resources = of(result, "sidecar-resources");
+        assertThat(resources).as("the template passes after mutation; the three live pods lack the four annotations: "
+                + "one finding per annotation, on the Deployment, not one per pod").hasSize(4);
+        assertThat(resources).allSatisfy(finding -> {
+            assertThat(finding.subject()).isEqualTo(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+            assertThat(finding.level()).isEqualTo(AuditFinding.Level.DENY);
+            assertThat(finding.message()).endsWith("(3 of 3 running pods; a running pod keeps what it was created "
+                    + "with: restart the workload (kubectl rollout restart deployment/orders -n shop))");
+        });
+        assertThat(resources.get(0).message()).startsWith("dapr.io/sidecar-cpu-request is not set");
+        assertThat(result.subjects()).containsExactly(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+        assertThat(result.objects()).containsEntry("Pod", 4).containsEntry("ReplicaSet", 1)
+                .containsEntry("Deployment", 1);
+    }
+
+    @Test
+    void excludedAndOffNamespacesAreNotAuditedAndAuditNamespacesWarn() {
+        FakeCluster cluster = new FakeCluster().add(namespace("kube-system", null)).add(namespace("quiet", "off"))
+                .add(namespace("trial", "audit"))
+                .add(oldPod("kube-system", "a", "rs", "Running")).add(oldPod("quiet", "b", "rs", "Running"))
+                .add(oldPod("trial", "c", "rs", "Running"));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.namespaces()).containsExactly("trial");
+        assertThat(result.findings()).isNotEmpty().allSatisfy(finding -> {
+            assertThat(finding.subject().namespace()).isEqualTo("trial");
+            assertThat(finding.level()).isEqualTo(AuditFinding.Level.WARN);
+        });
+        assertThat(of(result, "sidecar-resources").get(0).message()).startsWith("would deny: ");
+        assertThat(result.objects()).containsEntry("Pod", 1);
+    }
+
+    @Test
+    void globalAuditModeReportsDenialsAsWarnings() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null))
+                .add(oldPod("shop", "c", "rs", "Running"));
+
+        AuditResult result = audit(Mode.AUDIT).run(cluster, null);
+
+        assertThat(result.findings()).isNotEmpty()
+                .allSatisfy(finding -> assertThat(finding.level()).isEqualTo(AuditFinding.Level.WARN));
+    }
+
+    @Test
+    void aForbiddenListMakesTheRunIncompleteButTheRestIsStillRead() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null)).add(deployment("shop", "orders"))
+                .failing(ApiKind.POD, new ClusterException("list pods: forbidden (403): RBAC does not allow it", 403,
+                        null));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.complete()).isFalse();
+        assertThat(result.failure()).isEqualTo("list pods: forbidden (403): RBAC does not allow it");
+        assertThat(cluster.listed).contains(ApiKind.COMPONENT, ApiKind.CONFIGURATION);
+        assertThat(result.subjects()).contains(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+    }
+
+    @Test
+    void anUnreachableApiServerStopsTheRunAtOnce() {
+        FakeCluster cluster = new FakeCluster()
+                .failing(ApiKind.NAMESPACE, new ClusterException("list namespaces: cannot reach", 0, null));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.failure()).isEqualTo("list namespaces: cannot reach");
+        assertThat(cluster.listed).containsExactly(ApiKind.NAMESPACE);
+    }
+
+    @Test
+    void anObjectThatDoesNotParseFailsTheRunAndTheOthersAreStillJudged() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null)).add(deployment("shop", "orders"))
+                .add(yaml("""
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: broken, namespace: shop}
+                        spec: {template: {metadata: {annotations: {dapr.io/enabled: "true"}}, spec: {containers: 7}}}
+                        """));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.failure()).startsWith("Deployment shop/broken: ");
+        assertThat(result.subjects()).contains(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+    }
+
+    @Test
+    void oneNamespaceOnlyReadsThatNamespace() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null)).add(namespace("other", null))
+                .add(deployment("shop", "orders")).add(deployment("other", "orders"))
+                .add(deployment("other", "orders-copy"));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, "shop");
+
+        assertThat(result.namespaces()).containsExactly("shop");
+        assertThat(result.subjects()).containsExactly(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+    }
+
+    @Test
+    void imageVersions() {
+        assertThat(ClusterAudit.imageVersion("ghcr.io/dapr/daprd:1.14.4")).isEqualTo("1.14.4");
+        assertThat(ClusterAudit.imageVersion("localhost:5000/daprd:1.15.0-rc.1@sha256:abc")).isEqualTo("1.15.0-rc.1");
+        assertThat(ClusterAudit.imageVersion("localhost:5000/daprd")).isNull();
+        assertThat(ClusterAudit.imageVersion("daprd@sha256:abc")).isNull();
+    }
+}
