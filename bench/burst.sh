@@ -189,7 +189,7 @@ measure dapr-guard soak mutate pod-typical 128 "$SOAK" >/dev/null
 log "dapr-guard: overload, 1024 connections"
 measure dapr-guard overload mutate pod-typical 1024 "$OVERLOAD" --pause-after-refusal-ms 100 >/dev/null
 measure dapr-guard overload-closed mutate pod-typical 1024 "$OVERLOAD" >/dev/null
-grep -E 'OutOfMemoryError|Terminating' "$RAW/server-dapr-guard.log" >"$RAW/fatal.txt" || true
+grep -E 'java.lang.OutOfMemoryError|Terminating due to' "$RAW/server-dapr-guard.log" >"$RAW/fatal.txt" || true
 stop_server
 
 if [ "${BURST_BASELINE:-1}" != 0 ]; then
