@@ -16,10 +16,11 @@ import java.util.Set;
  * typo ({@code dapr.io/sidecar-cpu-limits}, {@code dapr.io/app_id}, {@code dapr.io/App-Id}).
  * {@link #nearestKnown(String)} suggests what was meant.
  *
- * <p>{@code dapr.io/enabled}: Dapr 1.18 injects only when the value is {@code true} in any letter case
- * ({@link #isTrue}). Older injectors used {@code IsTruthy} (dapr/dapr {@code utils/utils.go}, later
+ * <p>{@code dapr.io/enabled}: since Dapr 1.17.3 (and in 1.18) the injector injects only when the value is
+ * {@code true} in any letter case ({@link #isTrue}; {@code strings.EqualFold} in
+ * {@code pkg/injector/service/handler.go}). 1.16.x and 1.17.0 to 1.17.2 used {@code IsTruthy} (dapr/dapr {@code utils/utils.go}, later
  * dapr/kit {@code strings.IsTruthy}): {@code strings.ToLower(strings.TrimSpace(v))} one of {@code y, yes, true,
- * t, on, 1}. {@link #isLegacyTruthy} finds the values that silently stop injecting when a cluster moves to 1.18.
+ * t, on, 1}. {@link #isLegacyTruthy} finds the values that silently stop injecting when a cluster moves to 1.17.3 or later.
  */
 public final class DaprAnnotations {
 
@@ -120,19 +121,20 @@ public final class DaprAnnotations {
     public static final String SENTRY_REQUEST_JWT_AUDIENCES = "dapr.io/sentry-request-jwt-audiences";
     public static final String SIDECAR_SVC_ANNOTATIONS = "dapr.io/sidecar-svc-annotations";
     public static final String DISABLE_INIT_ENDPOINTS = "dapr.io/disable-init-endpoints";
+    /** Dapr 1.18.0+. */
+    public static final String ACTORS_DISSEMINATE_TIMEOUT = "dapr.io/actors-disseminate-timeout";
+    /** Dapr 1.16.18, 1.17.12 and 1.18.3+. */
+    public static final String APP_BINDING_OPTIONS_TIMEOUT = "dapr.io/app-binding-options-timeout";
+
+    /** The Dapr release {@link #KNOWN} was taken from. */
+    public static final String KNOWN_FROM_DAPR = "1.18.3";
 
     /**
-     * Every annotation key the Dapr sidecar injector reads. Sources, newest stored versions found:
-     * <ul>
-     *   <li>dapr/dapr {@code pkg/injector/annotations/annotations.go} at commit
-     *       5af7cd9084cba245b87f048dcb0653f780282971 (the {@code Key*} constants, 1.15/1.16 line: 59 keys, from
-     *       {@code dapr.io/enabled} to {@code dapr.io/sentry-request-jwt-audiences});</li>
-     *   <li>dapr/dapr {@code pkg/injector/patcher/sidecar.go} at commit 032a29eeb94e1483626f87a25f8a520d7419929e
-     *       (the {@code annotation:"..."} struct tags the injector actually reads), which adds
-     *       {@code dapr.io/sidecar-svc-annotations} and {@code dapr.io/disable-init-endpoints};</li>
-     *   <li>the Dapr documentation's annotation table (arguments-annotations-overview), which adds
-     *       {@code dapr.io/enable-native-sidecar} (Dapr 1.18; not found in any stored source file).</li>
-     * </ul>
+     * Every annotation key the Dapr sidecar injector reads: the 64 {@code Key*} constants of dapr/dapr
+     * {@code pkg/injector/annotations/annotations.go} at tag v{@value #KNOWN_FROM_DAPR} (commit
+     * 2dcf2e3548faf3c740b3d29ee300e2132db65cff), copied in file order to the test resource
+     * {@code dapr/injector-annotations-1.18.3.txt} that {@code DaprAnnotationsTest} compares with. Older releases know fewer (an annotation a release does not
+     * know is ignored there, never an error), so the newest release's list is the one to check against.
      * Insertion-ordered and unmodifiable.
      */
     public static final Set<String> KNOWN = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
@@ -154,7 +156,7 @@ public final class DaprAnnotations {
             PLUGGABLE_COMPONENTS_SOCKETS_FOLDER, COMPONENT_CONTAINER, INJECT_PLUGGABLE_COMPONENTS,
             APP_CHANNEL_ADDRESS, SENTRY_REQUEST_JWT_AUDIENCES,
             SIDECAR_SVC_ANNOTATIONS, DISABLE_INIT_ENDPOINTS,
-            ENABLE_NATIVE_SIDECAR)));
+            ENABLE_NATIVE_SIDECAR, ACTORS_DISSEMINATE_TIMEOUT, APP_BINDING_OPTIONS_TIMEOUT)));
 
     /** The values daprd accepts for {@code --log-level}. */
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
@@ -258,16 +260,15 @@ public final class DaprAnnotations {
     }
 
     /**
-     * True if Dapr 1.18 injects for this {@code dapr.io/enabled} value: exactly {@code true}, in any ASCII letter
-     * case. Nothing is trimmed ({@code " true"} is false here); Dapr 1.18's exact comparison could not be checked
-     * in the stored Dapr source, this follows dapr-guard's Dapr facts ("exactly "true" (case-insensitive)").
+     * True if Dapr 1.17.3+ injects for this {@code dapr.io/enabled} value: exactly {@code true}, in any ASCII
+     * letter case. Nothing is trimmed ({@code " true"} is false here), as in Go's {@code strings.EqualFold}.
      */
     public static boolean isTrue(String enabledValue) {
         return enabledValue != null && GoStrings.equalsAsciiIgnoreCase(enabledValue, "true");
     }
 
     /**
-     * True for a {@code dapr.io/enabled} value that older Dapr injectors took as true but Dapr 1.18 does not:
+     * True for a {@code dapr.io/enabled} value that older Dapr injectors took as true but Dapr 1.17.3+ does not:
      * one that Dapr's {@code IsTruthy} accepts ({@code strings.ToLower(strings.TrimSpace(v))} is one of
      * {@code y, yes, true, t, on, 1}) while {@link #isTrue} does not. That is {@code y, yes, t, on, 1} in any case
      * and with any surrounding white space, and {@code true} with surrounding white space.

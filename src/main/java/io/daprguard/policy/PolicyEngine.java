@@ -266,7 +266,7 @@ public final class PolicyEngine implements Reviewer {
 
     /**
      * The rules to run: not off, not skipped through {@link #SKIP_ANNOTATION}, and only {@code enabled-value}
-     * for a legacy {@code dapr.io/enabled} value (Dapr 1.18 injects nothing then, so the sidecar rules do not
+     * for a legacy {@code dapr.io/enabled} value (Dapr 1.17.3+ injects nothing then, so the sidecar rules do not
      * apply until it says "true").
      */
     private List<Rule> activeRules(
