@@ -35,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  * @param metrics metric options
  * @param shutdown graceful shutdown options
  * @param components options of the Component rules
+ * @param controlPlane options of the control-plane rules and of {@code check --dapr-values}
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -49,7 +50,15 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Limits limits,
         @NotNull @Valid @DefaultValue Metrics metrics,
         @NotNull @Valid @DefaultValue Shutdown shutdown,
-        @NotNull @Valid @DefaultValue Components components) {
+        @NotNull @Valid @DefaultValue Components components,
+        @NotNull @Valid @DefaultValue ControlPlane controlPlane) {
+
+    /**
+     * @param memoryLimits advise memory limits on control-plane pods, as the seed guideline's table does (default
+     *     true); false follows the current upstream production page, which advises against them (a memory limit
+     *     OOM-kills the service) and then warns about a memory limit instead
+     */
+    public record ControlPlane(@DefaultValue("true") boolean memoryLimits) {}
 
     /**
      * @param secretNamePatterns regular expressions (case-insensitive, whole name, compared with everything but
@@ -120,7 +129,8 @@ public record DaprGuardProperties(
 
     /** The engine's policy; the values were checked when bound. */
     public Policy toPolicy() {
-        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames());
+        return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames())
+                .withControlPlaneMemoryLimits(controlPlane.memoryLimits());
     }
 
     private static Policy toPolicy(

@@ -1,6 +1,5 @@
 package io.daprguard.dapr;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -167,17 +166,8 @@ public final class DaprAnnotations {
     /** The values Dapr's {@code IsTruthy} took as true (after trimming and lower-casing). */
     private static final Set<String> LEGACY_TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
 
-    /** {@link #KNOWN} in lower case, same order, for {@link #nearestKnown}. */
+    /** {@link #KNOWN} as a list, same order, for {@link #nearestKnown}. */
     private static final List<String> KNOWN_LIST = List.copyOf(KNOWN);
-    private static final List<String> KNOWN_LOWER;
-
-    static {
-        List<String> lower = new ArrayList<>(KNOWN_LIST.size());
-        for (String k : KNOWN_LIST) {
-            lower.add(k.toLowerCase(Locale.ROOT));
-        }
-        KNOWN_LOWER = List.copyOf(lower);
-    }
 
     /** True if {@code key} is exactly (case-sensitively) an annotation the injector reads. */
     public static boolean isKnown(String key) {
@@ -199,64 +189,9 @@ public final class DaprAnnotations {
         if (unknownKey == null || unknownKey.isEmpty()) {
             return Optional.empty();
         }
-        String key = unknownKey.toLowerCase(Locale.ROOT);
-        int tail = key.startsWith(PREFIX) ? key.length() - PREFIX.length() : key.length();
-        int limit = Math.min(Math.max(3, key.length() / 4), tail - 1);
-        if (limit < 0) {
-            return Optional.empty();
-        }
-        int best = Integer.MAX_VALUE;
-        int bestIndex = -1;
-        int[][] rows = new int[3][]; // reused rolling rows
-        for (int i = 0; i < KNOWN_LOWER.size(); i++) {
-            String candidate = KNOWN_LOWER.get(i);
-            if (Math.abs(candidate.length() - key.length()) > Math.min(limit, best)) {
-                continue; // the distance is at least the difference in length
-            }
-            int d = osaDistance(key, candidate, rows);
-            if (d < best) {
-                best = d;
-                bestIndex = i;
-                if (d == 0) {
-                    break;
-                }
-            }
-        }
-        return (bestIndex >= 0 && best <= limit) ? Optional.of(KNOWN_LIST.get(bestIndex)) : Optional.empty();
-    }
-
-    /** Optimal string alignment distance with three rolling rows. */
-    private static int osaDistance(String a, String b, int[][] rows) {
-        int n = b.length();
-        if (rows[0] == null || rows[0].length < n + 1) {
-            rows[0] = new int[n + 1];
-            rows[1] = new int[n + 1];
-            rows[2] = new int[n + 1];
-        }
-        int[] prev2 = rows[0];
-        int[] prev = rows[1];
-        int[] cur = rows[2];
-        for (int j = 0; j <= n; j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            char ca = a.charAt(i - 1);
-            for (int j = 1; j <= n; j++) {
-                char cb = b.charAt(j - 1);
-                int cost = ca == cb ? 0 : 1;
-                int v = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
-                if (i > 1 && j > 1 && ca == b.charAt(j - 2) && a.charAt(i - 2) == cb) {
-                    v = Math.min(v, prev2[j - 2] + 1);
-                }
-                cur[j] = v;
-            }
-            int[] t = prev2;
-            prev2 = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[n];
+        int tail = unknownKey.toLowerCase(Locale.ROOT).startsWith(PREFIX)
+                ? unknownKey.length() - PREFIX.length() : unknownKey.length();
+        return Nearest.among(KNOWN_LIST, unknownKey, Math.min(Math.max(3, unknownKey.length() / 4), tail - 1));
     }
 
     /**

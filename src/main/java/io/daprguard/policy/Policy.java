@@ -21,10 +21,12 @@ import java.util.stream.Collectors;
  * @param defaults the sidecar values mutation adds
  * @param mutateTemplates whether workload pod templates are patched too (off: GitOps tools would see drift)
  * @param secretNames which Component metadata names hold secrets
+ * @param controlPlaneMemoryLimits whether control-plane advice includes the seed guideline's memory limits (true)
+ *     or follows the current upstream page, which advises against memory limits on control-plane pods (false)
  */
 public record Policy(
         Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
-        boolean mutateTemplates, SecretNames secretNames) {
+        boolean mutateTemplates, SecretNames secretNames, boolean controlPlaneMemoryLimits) {
 
     public Policy {
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
@@ -62,17 +64,22 @@ public record Policy(
                 .filter(e -> e.getValue() == Action.WARN)
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT);
+        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT, true);
     }
 
     /** The same policy with workload template mutation on or off. */
     public Policy withMutateTemplates(boolean mutate) {
-        return new Policy(mode, actions, skippable, defaults, mutate, secretNames);
+        return new Policy(mode, actions, skippable, defaults, mutate, secretNames, controlPlaneMemoryLimits);
     }
 
     /** The same policy with other Component secret-name patterns. */
     public Policy withSecretNames(SecretNames names) {
-        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names);
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names, controlPlaneMemoryLimits);
+    }
+
+    /** The same policy with control-plane memory limits advised or not. */
+    public Policy withControlPlaneMemoryLimits(boolean advised) {
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, advised);
     }
 
     public Action action(String ruleId) {

@@ -37,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PolicyEngine implements Reviewer {
 
     /** Pod or workload annotation listing skippable rule ids to skip for that object. */
-    public static final String SKIP_ANNOTATION = "daprguard.io/skip";
+    public static final String SKIP_ANNOTATION = Rules.SKIP_ANNOTATION;
 
     /** Set by the kubelet on mirror pods of static pods, which admission cannot change. */
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
@@ -69,7 +69,8 @@ public final class PolicyEngine implements Reviewer {
         if (!(request.object() instanceof ObjectNode object)) {
             throw new MalformedObjectException("", "an object for " + request.operation());
         }
-        RuleContext context = new RuleContext(policy.defaults(), !target.pod(), policy.secretNames());
+        RuleContext context = new RuleContext(policy.defaults(), !target.pod(), policy.secretNames(),
+                policy.controlPlaneMemoryLimits());
         if (target.scope() != Scope.POD) {
             return reviewResource(request, object, target, webhook, mode, context);
         }

@@ -28,8 +28,8 @@ class DaprGuardPropertiesTest {
             assertThat(policy.action("sidecar-resources")).isEqualTo(Action.DENY);
             assertThat(policy.action("api-token")).isEqualTo(Action.WARN);
             assertThat(policy.skippable()).containsExactlyInAnyOrder("enabled-value", "unknown-annotation",
-                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir", "log-level",
-                    "component-scopes", "component-auth", "config-metrics", "config-tracing", "control-plane-ha",
+                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir",
+                    "graceful-shutdown", "log-level", "component-metadata", "component-scopes", "component-auth", "config-metrics", "config-tracing", "control-plane-ha",
                     "control-plane-resources", "control-plane-namespace");
             assertThat(policy.mutateTemplates()).isFalse();
         });
