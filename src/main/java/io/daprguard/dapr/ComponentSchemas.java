@@ -132,6 +132,12 @@ public final class ComponentSchemas {
         return (int) byType.values().stream().flatMap(m -> m.values().stream()).distinct().count();
     }
 
+    /** The type names (not aliases) of one kind, such as {@code state}, whose first version is known. */
+    public List<String> types(String kind) {
+        return byType.values().stream().flatMap(m -> m.values().stream()).map(Schema::type).distinct()
+                .filter(type -> type.startsWith(kind + ".") && find(type, "v1").isPresent()).sorted().toList();
+    }
+
     /** Looks up a {@code spec.type} and {@code spec.version}. */
     public Lookup lookup(String type, String version) {
         Map<String, Schema> versions = byType.get(type.toLowerCase(Locale.ROOT));
