@@ -102,12 +102,12 @@ public final class ComponentSchemas {
 
     /** schema by lower-case type (names and aliases), then by normalised version */
     private final Map<String, Map<String, Schema>> byType;
-    private final List<String> typeNames;
+    private final Nearest typeNames;
     private final JsonNode source;
 
     private ComponentSchemas(Map<String, Map<String, Schema>> byType, List<String> typeNames, JsonNode source) {
         this.byType = byType;
-        this.typeNames = typeNames;
+        this.typeNames = new Nearest(typeNames);
         this.source = source;
     }
 
@@ -143,7 +143,7 @@ public final class ComponentSchemas {
         Map<String, Schema> versions = byType.get(type.toLowerCase(Locale.ROOT));
         if (versions == null) {
             int limit = Math.max(2, Math.min(4, type.length() / 4));
-            return new UnknownType(Nearest.among(typeNames, type, limit));
+            return new UnknownType(typeNames.find(type, limit));
         }
         Schema schema = versions.get(normalVersion(version));
         if (schema == null) {
@@ -159,7 +159,7 @@ public final class ComponentSchemas {
 
     /** The known field name closest to {@code name}, for "did you mean". */
     public static Optional<String> nearestField(Schema schema, String name) {
-        return Nearest.among(schema.names(), name, Math.max(1, Math.min(3, name.length() / 3)));
+        return new Nearest(schema.names()).find(name, Math.max(1, Math.min(3, name.length() / 3)));
     }
 
     private static String normalVersion(String version) {

@@ -166,8 +166,8 @@ public final class DaprAnnotations {
     /** The values Dapr's {@code IsTruthy} took as true (after trimming and lower-casing). */
     private static final Set<String> LEGACY_TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
 
-    /** {@link #KNOWN} as a list, same order, for {@link #nearestKnown}. */
-    private static final List<String> KNOWN_LIST = List.copyOf(KNOWN);
+    /** Suggestions among {@link #KNOWN}, same order, for {@link #nearestKnown}. */
+    private static final Nearest NEAREST_KNOWN = new Nearest(List.copyOf(KNOWN));
 
     /** True if {@code key} is exactly (case-sensitively) an annotation the injector reads. */
     public static boolean isKnown(String key) {
@@ -191,7 +191,7 @@ public final class DaprAnnotations {
         }
         int tail = unknownKey.toLowerCase(Locale.ROOT).startsWith(PREFIX)
                 ? unknownKey.length() - PREFIX.length() : unknownKey.length();
-        return Nearest.among(KNOWN_LIST, unknownKey, Math.min(Math.max(3, unknownKey.length() / 4), tail - 1));
+        return NEAREST_KNOWN.find(unknownKey, Math.min(Math.max(3, unknownKey.length() / 4), tail - 1));
     }
 
     /**

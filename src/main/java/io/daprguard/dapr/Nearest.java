@@ -11,40 +11,46 @@ import java.util.Optional;
  */
 final class Nearest {
 
-    private Nearest() {
+    private final List<String> candidates;
+    private final List<String> lowerCase;
+
+    /** Suggestions among these candidates, in this order. */
+    Nearest(List<String> candidates) {
+        this.candidates = List.copyOf(candidates);
+        this.lowerCase = candidates.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
     }
 
     /**
      * The candidate closest to {@code name} at a distance of at most {@code limit}; {@code name} itself when it
      * is a candidate (in any case).
      */
-    static Optional<String> among(List<String> candidates, String name, int limit) {
+    Optional<String> find(String name, int limit) {
         if (name == null || name.isEmpty() || limit < 0) {
             return Optional.empty();
         }
         String key = name.toLowerCase(Locale.ROOT);
         int best = Integer.MAX_VALUE;
-        String found = null;
+        int bestIndex = -1;
         int[][] rows = new int[3][]; // reused rolling rows
-        for (String candidate : candidates) {
-            String lower = candidate.toLowerCase(Locale.ROOT);
-            if (Math.abs(lower.length() - key.length()) > Math.min(limit, best)) {
+        for (int i = 0; i < lowerCase.size(); i++) {
+            String candidate = lowerCase.get(i);
+            if (Math.abs(candidate.length() - key.length()) > Math.min(limit, best)) {
                 continue; // the distance is at least the difference in length
             }
-            int d = distance(key, lower, rows);
+            int d = distance(key, candidate, rows);
             if (d < best) {
                 best = d;
-                found = candidate;
+                bestIndex = i;
                 if (d == 0) {
                     break;
                 }
             }
         }
-        return found != null && best <= limit ? Optional.of(found) : Optional.empty();
+        return bestIndex >= 0 && best <= limit ? Optional.of(candidates.get(bestIndex)) : Optional.empty();
     }
 
     /** Optimal string alignment distance with three rolling rows. */
-    static int distance(String a, String b, int[][] rows) {
+    private static int distance(String a, String b, int[][] rows) {
         int n = b.length();
         if (rows[0] == null || rows[0].length < n + 1) {
             rows[0] = new int[n + 1];
