@@ -109,7 +109,7 @@ public final class CheckCommand {
         for (Manifest manifest : new ManifestReader(stdin).read(options.paths())) {
             files.add(check(checker::check, manifest, err));
         }
-        options.daprValues().forEach(file -> files.add(DaprValuesLint.lint(file)));
+        options.daprValues().forEach(file -> files.add(DaprValuesLint.lint(file, policy.controlPlaneMemoryLimits())));
         CheckReport report = new CheckReport(files).in(mode);
         for (FileReport file : report.files()) {
             for (InputError error : file.errors()) {

@@ -25,8 +25,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
  *   <tr><td>{@code values-mtls}</td><td>deny</td><td>{@code global.mtls.enabled} not false</td></tr>
  *   <tr><td>{@code values-ha}</td><td>warn</td><td>{@code global.ha.enabled: true} (3 replicas of each
  *       control-plane service) and {@code global.ha.replicaCount}, if set, at least 3</td></tr>
- *   <tr><td>{@code values-resources}</td><td>warn</td><td>cpu and memory requests for the operator, placement,
- *       sentry and sidecar injector; the message quotes the guideline's starting values</td></tr>
+ *   <tr><td>{@code values-resources}</td><td>warn</td><td>cpu and memory requests for the operator, placement
+ *       (unless {@code dapr_placement.scaleZero}), sentry, sidecar injector and scheduler; the message quotes the
+ *       guideline's starting values, with its memory limits or, with
+ *       {@code dapr-guard.control-plane.memory-limits=false}, the current upstream advice of none (a memory limit
+ *       is then reported)</td></tr>
+ *   <tr><td>{@code values-priority-class}</td><td>warn</td><td>{@code global.priorityClassName} set (the
+ *       current upstream page: {@code system-cluster-critical})</td></tr>
  *   <tr><td>{@code values-drop-capabilities}</td><td>warn</td><td>{@code
  *       dapr_sidecar_injector.sidecarDropALLCapabilities: true} (daprd in Restricted namespaces)</td></tr>
  *   <tr><td>{@code values-watchdog}</td><td>warn</td><td>{@code dapr_operator.watchInterval} set and not
@@ -43,14 +48,16 @@ final class DaprValuesLint {
     static final String RESOURCES = "values-resources";
     static final String DROP_CAPABILITIES = "values-drop-capabilities";
     static final String WATCHDOG = "values-watchdog";
+    static final String PRIORITY_CLASS = "values-priority-class";
 
     /** Every check id, in the order the findings are reported. */
-    static final List<String> IDS = List.of(MTLS, HA, RESOURCES, DROP_CAPABILITIES, WATCHDOG);
+    static final List<String> IDS = List.of(MTLS, HA, RESOURCES, DROP_CAPABILITIES, WATCHDOG, PRIORITY_CLASS);
 
     private static final int HA_REPLICAS = 3;
 
     /**
-     * A control-plane service and the guideline's starting resources for it ("Cluster and capacity requirements").
+     * A control-plane service and the guideline's starting resources for it ("Cluster and capacity requirements");
+     * null values where the guideline's table has no row (the scheduler, new in Dapr 1.14).
      */
     private record Service(String key, String title, String cpuRequest, String memoryRequest, String cpuLimit,
             String memoryLimit) {}
@@ -59,12 +66,17 @@ final class DaprValuesLint {
             new Service("dapr_operator", "the operator", "100m", "100Mi", "1", "200Mi"),
             new Service("dapr_placement", "the placement service", "250m", "75Mi", "1", "150Mi"),
             new Service("dapr_sentry", "sentry", "100m", "30Mi", "1", "200Mi"),
-            new Service("dapr_sidecar_injector", "the sidecar injector", "100m", "30Mi", "1", "200Mi"));
+            new Service("dapr_sidecar_injector", "the sidecar injector", "100m", "30Mi", "1", "200Mi"),
+            new Service("dapr_scheduler", "the scheduler", null, null, null, null));
 
     private DaprValuesLint() {}
 
-    /** Reads and lints one values file. */
-    static FileReport lint(String file) {
+    /**
+     * Reads and lints one values file.
+     *
+     * @param memoryLimits whether the advice includes the seed guideline's memory limits (see the class comment)
+     */
+    static FileReport lint(String file, boolean memoryLimits) {
         String text;
         try {
             text = ManifestReader.decode(Files.readAllBytes(Path.of(file)));
@@ -75,11 +87,11 @@ final class DaprValuesLint {
         } catch (IOException e) {
             return failed(file, "cannot read: " + e.getMessage());
         }
-        return lint(file, text);
+        return lint(file, text, memoryLimits);
     }
 
     /** Lints the text of a values file named {@code file}. */
-    static FileReport lint(String file, String text) {
+    static FileReport lint(String file, String text, boolean memoryLimits) {
         DocumentParser.Result parsed = DocumentParser.parse(text, DocumentParser.Format.AUTO);
         if (!parsed.errors().isEmpty()) {
             return new FileReport(file, List.of(), parsed.errors());
@@ -96,7 +108,7 @@ final class DaprValuesLint {
                     "not a Helm values file: the document is not a mapping")));
         }
         SourceLines lines = documents.isEmpty() ? SourceLines.NONE : documents.get(0).lines();
-        List<Finding> findings = check(values).stream()
+        List<Finding> findings = check(values, memoryLimits).stream()
                 .map(finding -> finding.at(FindingLines.locate(finding.message(), lines)))
                 .toList();
         ObjectReport report = new ObjectReport("", KIND, "", NAME, line, null, true, findings, List.of());
@@ -104,15 +116,19 @@ final class DaprValuesLint {
     }
 
     /** The findings for a values tree, deny level first, then in check order. */
-    static List<Finding> check(JsonNode values) {
+    static List<Finding> check(JsonNode values, boolean memoryLimits) {
         List<Finding> findings = new ArrayList<>();
         mtls(values, findings);
         highAvailability(values, findings);
+        boolean placementOff = isTrue(values.path("dapr_placement").path("scaleZero"));
         for (Service service : SERVICES) {
-            resources(values, service, findings);
+            if (!(placementOff && service.key().equals("dapr_placement"))) {
+                resources(values, service, memoryLimits, findings);
+            }
         }
         dropCapabilities(values, findings);
         watchdog(values, findings);
+        priorityClass(values, findings);
         findings.sort(Comparator.comparing(Finding::level));
         return findings;
     }
@@ -143,12 +159,22 @@ final class DaprValuesLint {
         }
     }
 
-    private static void resources(JsonNode values, Service service, List<Finding> findings) {
+    private static void resources(JsonNode values, Service service, boolean memoryLimits, List<Finding> findings) {
         String key = service.key() + ".resources";
-        JsonNode requests = values.path(service.key()).path("resources").path("requests");
-        String guideline = "the guideline's starting point is requests cpu " + service.cpuRequest() + ", memory "
-                + service.memoryRequest() + " and limits cpu " + service.cpuLimit() + ", memory "
-                + service.memoryLimit();
+        JsonNode resources = values.path(service.key()).path("resources");
+        JsonNode requests = resources.path("requests");
+        String guideline = service.cpuRequest() == null
+                ? "the guideline's table has no row for it: size it from monitoring"
+                : "the guideline's starting point is requests cpu " + service.cpuRequest() + ", memory "
+                        + service.memoryRequest() + " and limits cpu " + service.cpuLimit() + (memoryLimits
+                                ? ", memory " + service.memoryLimit() + " (the current upstream page advises no"
+                                        + " memory limit on control-plane pods)"
+                                : " and no memory limit (the current upstream advice)");
+        if (!memoryLimits && !isAbsent(resources.path("limits").path("memory"))) {
+            findings.add(new Finding(RESOURCES, Level.WARN, key + ".limits.memory is set; the current upstream"
+                    + " production page advises no memory limit on control-plane pods (an OOM kill stops "
+                    + service.title() + "); remove it"));
+        }
         if (!requests.isObject() || requests.isEmpty()) {
             findings.add(new Finding(RESOURCES, Level.WARN, key + " sets no requests, so " + service.title()
                     + " gets no guaranteed CPU or memory; " + guideline));
@@ -160,12 +186,12 @@ final class DaprValuesLint {
 
     private static void request(JsonNode requests, String key, String resource, String start, List<Finding> findings) {
         JsonNode value = requests.path(resource);
+        String advice = start == null ? "" : "; the guideline's starting point is " + start;
         if (isAbsent(value)) {
-            findings.add(new Finding(RESOURCES, Level.WARN, key + ".requests sets no " + resource
-                    + "; the guideline's starting point is " + start));
+            findings.add(new Finding(RESOURCES, Level.WARN, key + ".requests sets no " + resource + advice));
         } else if (!(value.isString() || value.isNumber()) || !Quantity.isValid(value.asString())) {
             findings.add(new Finding(RESOURCES, Level.WARN, key + ".requests." + resource + " \"" + value.asString()
-                    + "\" is not a Kubernetes quantity; the guideline's starting point is " + start));
+                    + "\" is not a Kubernetes quantity" + advice));
         }
     }
 
@@ -185,6 +211,14 @@ final class DaprValuesLint {
             findings.add(new Finding(WATCHDOG, Level.WARN, "dapr_operator.watchInterval " + state + ", so the"
                     + " injector watchdog is off and pods that started without their daprd sidecar stay that way;"
                     + " set it to a duration such as \"60s\" (or \"once\" to check only at operator start)"));
+        }
+    }
+
+    private static void priorityClass(JsonNode values, List<Finding> findings) {
+        if (isAbsent(values.path("global").path("priorityClassName"))) {
+            findings.add(new Finding(PRIORITY_CLASS, Level.WARN, "global.priorityClassName is not set, so under node"
+                    + " pressure control-plane pods are preempted or evicted like any other; set it to"
+                    + " system-cluster-critical (the current upstream production page)"));
         }
     }
 

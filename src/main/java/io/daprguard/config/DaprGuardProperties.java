@@ -41,6 +41,7 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdown graceful shutdown options
  * @param components options of the Component rules
  * @param audit the cluster audit (off by default: the quick start needs no cluster)
+ * @param controlPlane options of the control-plane rules and of {@code check --dapr-values}
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -57,7 +58,15 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Metrics metrics,
         @NotNull @Valid @DefaultValue Shutdown shutdown,
         @NotNull @Valid @DefaultValue Components components,
-        @NotNull @Valid @DefaultValue Audit audit) {
+        @NotNull @Valid @DefaultValue Audit audit,
+        @NotNull @Valid @DefaultValue ControlPlane controlPlane) {
+
+    /**
+     * @param memoryLimits advise memory limits on control-plane pods, as the seed guideline's table does (default
+     *     true); false follows the current upstream production page, which advises against them (a memory limit
+     *     OOM-kills the service) and then warns about a memory limit instead
+     */
+    public record ControlPlane(@DefaultValue("true") boolean memoryLimits) {}
 
     /**
      * @param secretNamePatterns regular expressions (case-insensitive, whole name, compared with everything but
@@ -202,7 +211,8 @@ public record DaprGuardProperties(
     /** The engine's policy; the values were checked when bound. */
     public Policy toPolicy() {
         return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames())
-                .withSkipRules(skip.rules());
+                .withSkipRules(skip.rules())
+                .withControlPlaneMemoryLimits(controlPlane.memoryLimits());
     }
 
     private static Policy toPolicy(

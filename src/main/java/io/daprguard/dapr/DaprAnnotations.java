@@ -1,6 +1,5 @@
 package io.daprguard.dapr;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,10 +15,11 @@ import java.util.Set;
  * typo ({@code dapr.io/sidecar-cpu-limits}, {@code dapr.io/app_id}, {@code dapr.io/App-Id}).
  * {@link #nearestKnown(String)} suggests what was meant.
  *
- * <p>{@code dapr.io/enabled}: Dapr 1.18 injects only when the value is {@code true} in any letter case
- * ({@link #isTrue}). Older injectors used {@code IsTruthy} (dapr/dapr {@code utils/utils.go}, later
+ * <p>{@code dapr.io/enabled}: since Dapr 1.17.3 (and in 1.18) the injector injects only when the value is
+ * {@code true} in any letter case ({@link #isTrue}; {@code strings.EqualFold} in
+ * {@code pkg/injector/service/handler.go}). 1.16.x and 1.17.0 to 1.17.2 used {@code IsTruthy} (dapr/dapr {@code utils/utils.go}, later
  * dapr/kit {@code strings.IsTruthy}): {@code strings.ToLower(strings.TrimSpace(v))} one of {@code y, yes, true,
- * t, on, 1}. {@link #isLegacyTruthy} finds the values that silently stop injecting when a cluster moves to 1.18.
+ * t, on, 1}. {@link #isLegacyTruthy} finds the values that silently stop injecting when a cluster moves to 1.17.3 or later.
  */
 public final class DaprAnnotations {
 
@@ -120,19 +120,20 @@ public final class DaprAnnotations {
     public static final String SENTRY_REQUEST_JWT_AUDIENCES = "dapr.io/sentry-request-jwt-audiences";
     public static final String SIDECAR_SVC_ANNOTATIONS = "dapr.io/sidecar-svc-annotations";
     public static final String DISABLE_INIT_ENDPOINTS = "dapr.io/disable-init-endpoints";
+    /** Dapr 1.18.0+. */
+    public static final String ACTORS_DISSEMINATE_TIMEOUT = "dapr.io/actors-disseminate-timeout";
+    /** Dapr 1.16.18, 1.17.12 and 1.18.3+. */
+    public static final String APP_BINDING_OPTIONS_TIMEOUT = "dapr.io/app-binding-options-timeout";
+
+    /** The Dapr release {@link #KNOWN} was taken from. */
+    public static final String KNOWN_FROM_DAPR = "1.18.3";
 
     /**
-     * Every annotation key the Dapr sidecar injector reads. Sources, newest stored versions found:
-     * <ul>
-     *   <li>dapr/dapr {@code pkg/injector/annotations/annotations.go} at commit
-     *       5af7cd9084cba245b87f048dcb0653f780282971 (the {@code Key*} constants, 1.15/1.16 line: 59 keys, from
-     *       {@code dapr.io/enabled} to {@code dapr.io/sentry-request-jwt-audiences});</li>
-     *   <li>dapr/dapr {@code pkg/injector/patcher/sidecar.go} at commit 032a29eeb94e1483626f87a25f8a520d7419929e
-     *       (the {@code annotation:"..."} struct tags the injector actually reads), which adds
-     *       {@code dapr.io/sidecar-svc-annotations} and {@code dapr.io/disable-init-endpoints};</li>
-     *   <li>the Dapr documentation's annotation table (arguments-annotations-overview), which adds
-     *       {@code dapr.io/enable-native-sidecar} (Dapr 1.18; not found in any stored source file).</li>
-     * </ul>
+     * Every annotation key the Dapr sidecar injector reads: the 64 {@code Key*} constants of dapr/dapr
+     * {@code pkg/injector/annotations/annotations.go} at tag v{@value #KNOWN_FROM_DAPR} (commit
+     * 2dcf2e3548faf3c740b3d29ee300e2132db65cff), copied in file order to the test resource
+     * {@code dapr/injector-annotations-1.18.3.txt} that {@code DaprAnnotationsTest} compares with. Older releases know fewer (an annotation a release does not
+     * know is ignored there, never an error), so the newest release's list is the one to check against.
      * Insertion-ordered and unmodifiable.
      */
     public static final Set<String> KNOWN = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
@@ -154,7 +155,7 @@ public final class DaprAnnotations {
             PLUGGABLE_COMPONENTS_SOCKETS_FOLDER, COMPONENT_CONTAINER, INJECT_PLUGGABLE_COMPONENTS,
             APP_CHANNEL_ADDRESS, SENTRY_REQUEST_JWT_AUDIENCES,
             SIDECAR_SVC_ANNOTATIONS, DISABLE_INIT_ENDPOINTS,
-            ENABLE_NATIVE_SIDECAR)));
+            ENABLE_NATIVE_SIDECAR, ACTORS_DISSEMINATE_TIMEOUT, APP_BINDING_OPTIONS_TIMEOUT)));
 
     /** The values daprd accepts for {@code --log-level}. */
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
@@ -165,17 +166,8 @@ public final class DaprAnnotations {
     /** The values Dapr's {@code IsTruthy} took as true (after trimming and lower-casing). */
     private static final Set<String> LEGACY_TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
 
-    /** {@link #KNOWN} in lower case, same order, for {@link #nearestKnown}. */
-    private static final List<String> KNOWN_LIST = List.copyOf(KNOWN);
-    private static final List<String> KNOWN_LOWER;
-
-    static {
-        List<String> lower = new ArrayList<>(KNOWN_LIST.size());
-        for (String k : KNOWN_LIST) {
-            lower.add(k.toLowerCase(Locale.ROOT));
-        }
-        KNOWN_LOWER = List.copyOf(lower);
-    }
+    /** Suggestions among {@link #KNOWN}, same order, for {@link #nearestKnown}. */
+    private static final Nearest NEAREST_KNOWN = new Nearest(List.copyOf(KNOWN));
 
     /** True if {@code key} is exactly (case-sensitively) an annotation the injector reads. */
     public static boolean isKnown(String key) {
@@ -197,77 +189,21 @@ public final class DaprAnnotations {
         if (unknownKey == null || unknownKey.isEmpty()) {
             return Optional.empty();
         }
-        String key = unknownKey.toLowerCase(Locale.ROOT);
-        int tail = key.startsWith(PREFIX) ? key.length() - PREFIX.length() : key.length();
-        int limit = Math.min(Math.max(3, key.length() / 4), tail - 1);
-        if (limit < 0) {
-            return Optional.empty();
-        }
-        int best = Integer.MAX_VALUE;
-        int bestIndex = -1;
-        int[][] rows = new int[3][]; // reused rolling rows
-        for (int i = 0; i < KNOWN_LOWER.size(); i++) {
-            String candidate = KNOWN_LOWER.get(i);
-            if (Math.abs(candidate.length() - key.length()) > Math.min(limit, best)) {
-                continue; // the distance is at least the difference in length
-            }
-            int d = osaDistance(key, candidate, rows);
-            if (d < best) {
-                best = d;
-                bestIndex = i;
-                if (d == 0) {
-                    break;
-                }
-            }
-        }
-        return (bestIndex >= 0 && best <= limit) ? Optional.of(KNOWN_LIST.get(bestIndex)) : Optional.empty();
-    }
-
-    /** Optimal string alignment distance with three rolling rows. */
-    private static int osaDistance(String a, String b, int[][] rows) {
-        int n = b.length();
-        if (rows[0] == null || rows[0].length < n + 1) {
-            rows[0] = new int[n + 1];
-            rows[1] = new int[n + 1];
-            rows[2] = new int[n + 1];
-        }
-        int[] prev2 = rows[0];
-        int[] prev = rows[1];
-        int[] cur = rows[2];
-        for (int j = 0; j <= n; j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            char ca = a.charAt(i - 1);
-            for (int j = 1; j <= n; j++) {
-                char cb = b.charAt(j - 1);
-                int cost = ca == cb ? 0 : 1;
-                int v = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
-                if (i > 1 && j > 1 && ca == b.charAt(j - 2) && a.charAt(i - 2) == cb) {
-                    v = Math.min(v, prev2[j - 2] + 1);
-                }
-                cur[j] = v;
-            }
-            int[] t = prev2;
-            prev2 = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[n];
+        int tail = unknownKey.toLowerCase(Locale.ROOT).startsWith(PREFIX)
+                ? unknownKey.length() - PREFIX.length() : unknownKey.length();
+        return NEAREST_KNOWN.find(unknownKey, Math.min(Math.max(3, unknownKey.length() / 4), tail - 1));
     }
 
     /**
-     * True if Dapr 1.18 injects for this {@code dapr.io/enabled} value: exactly {@code true}, in any ASCII letter
-     * case. Nothing is trimmed ({@code " true"} is false here); Dapr 1.18's exact comparison could not be checked
-     * in the stored Dapr source, this follows dapr-guard's Dapr facts ("exactly "true" (case-insensitive)").
+     * True if Dapr 1.17.3+ injects for this {@code dapr.io/enabled} value: exactly {@code true}, in any ASCII
+     * letter case. Nothing is trimmed ({@code " true"} is false here), as in Go's {@code strings.EqualFold}.
      */
     public static boolean isTrue(String enabledValue) {
         return enabledValue != null && GoStrings.equalsAsciiIgnoreCase(enabledValue, "true");
     }
 
     /**
-     * True for a {@code dapr.io/enabled} value that older Dapr injectors took as true but Dapr 1.18 does not:
+     * True for a {@code dapr.io/enabled} value that older Dapr injectors took as true but Dapr 1.17.3+ does not:
      * one that Dapr's {@code IsTruthy} accepts ({@code strings.ToLower(strings.TrimSpace(v))} is one of
      * {@code y, yes, true, t, on, 1}) while {@link #isTrue} does not. That is {@code y, yes, t, on, 1} in any case
      * and with any surrounding white space, and {@code true} with surrounding white space.

@@ -132,6 +132,21 @@ public final class DaprEnv {
         return Optional.empty();
     }
 
+    /**
+     * For {@code dapr.io/env-from-secret}: the Secret reference ({@code secret} or {@code secret:key}) the container
+     * gets {@code name} from, the last entry with that name whose reference Dapr keeps (it drops one with more
+     * than one {@code :}, such as {@code a:b:c}, while still listing the name in {@code DAPR_ENV_KEYS}).
+     */
+    public Optional<String> secretReference(String name) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            if (e.name().equals(name) && e.value().chars().filter(c -> c == ':').count() <= 1) {
+                return Optional.of(GoStrings.trimSpace(e.value()));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** True if some entry has exactly this name. */
     public boolean contains(String name) {
         return lastValue(name).isPresent();

@@ -61,9 +61,20 @@ public final class GoMemLimit {
     private GoMemLimit() {
     }
 
-    /** True if the Go runtime accepts {@code value} as GOMEMLIMIT: {@code off} or a byte count it can parse. */
+    /**
+     * True if the Go runtime accepts {@code value} as GOMEMLIMIT: {@code off}, the empty value (which Go reads as
+     * "not set": no soft limit, see {@link #isUnset}) or a byte count it can parse.
+     */
     public static boolean isValid(String value) {
-        return value != null && (OFF.equals(value) || parseByteCount(value) >= 0);
+        return value != null && (OFF.equals(value) || value.isEmpty() || parseByteCount(value) >= 0);
+    }
+
+    /**
+     * True for {@code GOMEMLIMIT=} with nothing after the {@code =}: the Go runtime ({@code readGOMEMLIMIT})
+     * treats an empty value like an unset one, so there is no soft memory limit at all. Not a syntax error.
+     */
+    public static boolean isUnset(String value) {
+        return value != null && value.isEmpty();
     }
 
     /** True if {@code value} is exactly {@code off} (lower case; {@code OFF} crashes Go). */
@@ -133,9 +144,6 @@ public final class GoMemLimit {
         String v = invalidValue;
         if (isValid(v)) {
             return "nothing to fix: " + v + " is valid GOMEMLIMIT syntax";
-        }
-        if (v.isEmpty()) {
-            return "empty value: " + GENERIC_HINT;
         }
         String trimmed = GoStrings.trimSpace(v.strip());
         if (!trimmed.equals(v)) {

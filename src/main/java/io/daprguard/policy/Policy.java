@@ -22,10 +22,12 @@ import java.util.stream.Collectors;
  * @param mutateTemplates whether workload pod templates are patched too (off: GitOps tools would see drift)
  * @param secretNames which Component metadata names hold secrets
  * @param skipRules how far ahead a skip may end, and whether it needs a reason
+ * @param controlPlaneMemoryLimits whether control-plane advice includes the seed guideline's memory limits (true)
+ *     or follows the current upstream page, which advises against memory limits on control-plane pods (false)
  */
 public record Policy(
         Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
-        boolean mutateTemplates, SecretNames secretNames, SkipRules skipRules) {
+        boolean mutateTemplates, SecretNames secretNames, SkipRules skipRules, boolean controlPlaneMemoryLimits) {
 
     public Policy {
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
@@ -63,22 +65,31 @@ public record Policy(
                 .filter(e -> e.getValue() == Action.WARN)
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT, SkipRules.DEFAULT);
+        return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT, SkipRules.DEFAULT,
+                true);
     }
 
     /** The same policy with workload template mutation on or off. */
     public Policy withMutateTemplates(boolean mutate) {
-        return new Policy(mode, actions, skippable, defaults, mutate, secretNames, skipRules);
+        return new Policy(mode, actions, skippable, defaults, mutate, secretNames, skipRules,
+                controlPlaneMemoryLimits);
     }
 
     /** The same policy with other Component secret-name patterns. */
     public Policy withSecretNames(SecretNames names) {
-        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names, skipRules);
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, names, skipRules,
+                controlPlaneMemoryLimits);
     }
 
     /** The same policy with other limits on skips. */
     public Policy withSkipRules(SkipRules rules) {
-        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, rules);
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, rules,
+                controlPlaneMemoryLimits);
+    }
+
+    /** The same policy with control-plane memory limits advised or not. */
+    public Policy withControlPlaneMemoryLimits(boolean advised) {
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules, advised);
     }
 
     public Action action(String ruleId) {

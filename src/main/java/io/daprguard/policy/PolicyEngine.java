@@ -37,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PolicyEngine implements Reviewer {
 
     /** Pod or workload annotation listing skippable rule ids to skip for that object. */
-    public static final String SKIP_ANNOTATION = "daprguard.io/skip";
+    public static final String SKIP_ANNOTATION = Rules.SKIP_ANNOTATION;
 
     /** Beside {@link #SKIP_ANNOTATION}: the RFC 3339 date or date-time the skip ends (a date: through that day). */
     public static final String SKIP_UNTIL_ANNOTATION = "daprguard.io/skip-until";
@@ -85,7 +85,8 @@ public final class PolicyEngine implements Reviewer {
         if (!(request.object() instanceof ObjectNode object)) {
             throw new MalformedObjectException("", "an object for " + request.operation());
         }
-        RuleContext context = new RuleContext(policy.defaults(), !target.pod(), policy.secretNames());
+        RuleContext context = new RuleContext(policy.defaults(), !target.pod(), policy.secretNames(),
+                policy.controlPlaneMemoryLimits());
         if (target.scope() != Scope.POD) {
             return reviewResource(request, object, target, webhook, mode, context);
         }
@@ -295,7 +296,7 @@ public final class PolicyEngine implements Reviewer {
     /**
      * The rules to run: not off, not skipped through {@link #SKIP_ANNOTATION} (on the pod or the workload, see
      * {@link SkipAnnotations}), and only {@code enabled-value} for a legacy {@code dapr.io/enabled} value (Dapr
-     * 1.18 injects nothing then, so the sidecar rules do not apply until it says "true"). A skipped rule has the
+     * 1.17.3+ injects nothing then, so the sidecar rules do not apply until it says "true"). A skipped rule has the
      * outcome {@code skipped}; a rule whose skip expired has the outcome {@code expired}, and then its own.
      */
     private Selection activeRules(

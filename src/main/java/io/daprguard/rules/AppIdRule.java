@@ -7,13 +7,16 @@ import java.util.regex.Pattern;
 /**
  * {@code app-id}: {@code dapr.io/app-id} is set, and with {@code -dapr} appended (the name of the sidecar's
  * Service) is a DNS-1123 label, so at most 58 characters of lower-case letters, digits and '-'. Dapr's fallback to
- * the pod name does not work for controller-made pods, which have no name at admission.
+ * the pod name does not work for controller-made pods, which have no name at admission. In each case the Dapr
+ * injector itself answers {@code allowed: false} ({@code ValidateKubernetesAppID}), so the pod is refused whatever
+ * the injector's failurePolicy: a ReplicaSet then creates no pods at all.
  */
 public final class AppIdRule extends BaseRule {
 
     public static final String ID = "app-id";
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_LENGTH = 63 - "-dapr".length();
+    private static final String INJECTOR_DENIES = "the Dapr injector itself denies such a pod";
 
     public AppIdRule() {
         super(ID, Action.DENY);
@@ -24,15 +27,17 @@ public final class AppIdRule extends BaseRule {
         String appId = pod.annotation(DaprAnnotations.APP_ID);
         if (appId == null || appId.isEmpty()) {
             return List.of(Problem.violation(DaprAnnotations.APP_ID + " is not set (pods made by a controller have "
-                    + "no name to fall back on); add " + DaprAnnotations.APP_ID + ": <your-app>"));
+                    + "no name to fall back on, and " + INJECTOR_DENIES + "); add " + DaprAnnotations.APP_ID
+                    + ": <your-app>"));
         }
         if (appId.length() > MAX_LENGTH) {
-            return List.of(Problem.violation(DaprAnnotations.APP_ID + " is " + appId.length() + " characters; "
-                    + "shorten it to at most " + MAX_LENGTH + " (Dapr names a Service <app-id>-dapr)"));
+            return List.of(Problem.violation(DaprAnnotations.APP_ID + " is " + appId.length() + " characters and "
+                    + INJECTOR_DENIES + " (Dapr names a Service <app-id>-dapr); shorten it to at most " + MAX_LENGTH));
         }
         if (!DNS_1123_LABEL.matcher(appId + "-dapr").matches()) {
-            return List.of(Problem.violation(DaprAnnotations.APP_ID + " " + Texts.quoted(appId) + " is not a DNS-1123 label; "
-                    + "use lower-case letters, digits and '-', starting with a letter or digit"));
+            return List.of(Problem.violation(DaprAnnotations.APP_ID + " " + Texts.quoted(appId) + " is not a DNS-1123 "
+                    + "label and " + INJECTOR_DENIES + "; use lower-case letters, digits and '-', starting with a "
+                    + "letter or digit"));
         }
         return List.of();
     }

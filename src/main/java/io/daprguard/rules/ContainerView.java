@@ -2,6 +2,7 @@ package io.daprguard.rules;
 
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** One container of a {@link PodView}, read and filled in place in the raw JSON tree. */
@@ -106,6 +107,27 @@ public final class ContainerView {
     public void addEnv(String name, String value) {
         WorkingCopy copy = pod.writes();
         copy.childArray(writable(copy), "env").addObject().put("name", name).put("value", value);
+    }
+
+    /** Whether {@code securityContext.capabilities.drop} lists {@code ALL}. */
+    public boolean dropsAllCapabilities() {
+        String base = path + "/securityContext";
+        Optional<JsonNode> capabilities = PodView.optionalObject(container.path("securityContext"), base)
+                .flatMap(securityContext -> PodView.optionalObject(securityContext.path("capabilities"),
+                        base + "/capabilities"));
+        JsonNode drop = capabilities.map(c -> c.path("drop")).orElse(MissingNode.getInstance());
+        if (drop.isMissingNode() || drop.isNull()) {
+            return false;
+        }
+        if (!drop.isArray()) {
+            throw new MalformedObjectException(base + "/capabilities/drop", "an array");
+        }
+        for (JsonNode capability : drop) {
+            if ("ALL".equals(capability.asString(""))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code securityContext.seccompProfile.type}, or null. */

@@ -3,7 +3,11 @@ package io.daprguard.rules;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** {@code control-plane-ha}: Dapr's control-plane services run 3 replicas (the guideline's HA mode). */
+/**
+ * {@code control-plane-ha}: Dapr's control-plane services run 3 replicas (the guideline's HA mode). A workload
+ * scaled to zero on purpose (placement with {@code dapr_placement.scaleZero}, when no app uses actors) is not
+ * reported.
+ */
 public final class ControlPlaneHaRule extends BaseRule {
 
     public static final String ID = "control-plane-ha";
@@ -16,7 +20,7 @@ public final class ControlPlaneHaRule extends BaseRule {
     public List<Problem> check(ResourceView workload, RuleContext context) {
         JsonNode replicas = workload.at("/spec/replicas");
         int count = replicas.isMissingNode() || replicas.isNull() ? 1 : replicas.asInt(1);
-        if (count < 3) {
+        if (count > 0 && count < 3) {
             return List.of(Problem.violation(workload.name() + " runs " + count + " replica" + (count == 1 ? "" : "s")
                     + ", so one node failure can stop it; install Dapr with global.ha.enabled=true (3 replicas)"));
         }

@@ -7,7 +7,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code control-plane-resources}: every container of a Dapr control-plane service requests CPU and memory. Dapr's
- * Helm chart sets none by default; the guideline's table gives starting values.
+ * Helm chart sets none by default; the guideline's table gives starting values. The seed guideline also gives
+ * memory limits; the current upstream production page advises against memory limits on control-plane pods (an OOM
+ * kill stops the service). With {@code dapr-guard.control-plane.memory-limits=false} a memory limit is reported.
  */
 public final class ControlPlaneResourcesRule extends BaseRule {
 
@@ -43,6 +45,13 @@ public final class ControlPlaneResourcesRule extends BaseRule {
                         + workload.name() + " requests no " + String.join(" or ", missing) + "; set requests"
                         + (start == null ? "" : " (the guideline starts at " + start + ")")
                         + " through the Dapr chart's resources values"));
+            }
+            JsonNode memoryLimit = container.path("resources").path("limits").path("memory");
+            if (!context.controlPlaneMemoryLimits() && !memoryLimit.isMissingNode() && !memoryLimit.isNull()) {
+                problems.add(Problem.violation("container " + container.path("name").asString("?") + " of "
+                        + workload.name() + " has a memory limit (" + Texts.shown(memoryLimit.asString()) + "); the "
+                        + "current upstream production page advises none on control-plane pods (an OOM kill stops "
+                        + "the service); remove it"));
             }
         }
         return problems;

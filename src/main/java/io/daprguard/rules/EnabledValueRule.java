@@ -4,8 +4,9 @@ import io.daprguard.dapr.DaprAnnotations;
 import java.util.List;
 
 /**
- * {@code enabled-value}: {@code dapr.io/enabled} is {@code "true"}. Dapr before 1.18 also took y, yes, t, on and
- * 1; Dapr 1.18 injects no sidecar for them, silently.
+ * {@code enabled-value}: {@code dapr.io/enabled} is {@code "true"}. Dapr 1.16.x and 1.17.0 to 1.17.2 also took y,
+ * yes, t, on and 1; since Dapr 1.17.3 (and in 1.18) the injector compares with {@code strings.EqualFold(v, "true")}
+ * and injects no sidecar for them, silently.
  */
 public final class EnabledValueRule extends BaseRule {
 
@@ -20,7 +21,7 @@ public final class EnabledValueRule extends BaseRule {
         String value = pod.annotation(DaprAnnotations.ENABLED);
         if (value != null && DaprAnnotations.isLegacyTruthy(value)) {
             return List.of(Problem.violation(DaprAnnotations.ENABLED + " " + Texts.quoted(value) + " gets no sidecar from Dapr "
-                    + "1.18+; write \"true\""));
+                    + "1.17.3+ (and 1.18); write \"true\""));
         }
         return List.of();
     }

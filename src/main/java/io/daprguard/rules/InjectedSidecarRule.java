@@ -14,6 +14,9 @@ import java.util.Optional;
  * {@code containers}, or in {@code initContainers} as a native sidecar), that container itself must carry the
  * resources, GOMEMLIMIT and seccomp profile, because annotations no longer change it. The apiserver's ordering of
  * mutating webhooks is not a promise, so mutation fills the container in and validation checks the final pod.
+ * Validation also warns when daprd does not drop ALL capabilities: the pod then fails the PodSecurity
+ * "restricted" profile, and only Dapr's Helm value {@code dapr_sidecar_injector.sidecarDropALLCapabilities}
+ * (false by default) changes that; no annotation does, and dapr-guard does not rewrite what the injector chose.
  */
 public final class InjectedSidecarRule extends BaseRule {
 
@@ -126,6 +129,11 @@ public final class InjectedSidecarRule extends BaseRule {
         } else if (seccomp != null && !SidecarSeccompRule.RUNTIME_DEFAULT.equals(seccomp)) {
             problems.add(Problem.violation("the daprd container's seccomp profile is " + seccomp
                     + "; use RuntimeDefault"));
+        }
+        if (!daprd.dropsAllCapabilities()) {
+            problems.add(Problem.advisory("the daprd container does not drop ALL capabilities, so the pod fails the "
+                    + "PodSecurity \"restricted\" profile; install Dapr with "
+                    + "dapr_sidecar_injector.sidecarDropALLCapabilities=true"));
         }
         if (!missing.isEmpty()) {
             problems.add(0, Problem.violation("the injected daprd container has no " + String.join(", ", missing)

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -121,6 +122,21 @@ public final class PodView {
             throw new MalformedObjectException(pointer + "/spec/automountServiceAccountToken", "a boolean");
         }
         return Optional.of(node.booleanValue());
+    }
+
+    /**
+     * {@code spec.terminationGracePeriodSeconds}, or empty when unset (Kubernetes then gives 30); an integer beyond
+     * int64 (which Kubernetes refuses anyway) reads as {@link Long#MAX_VALUE}.
+     */
+    public OptionalLong terminationGracePeriodSeconds() {
+        JsonNode node = spec().path("terminationGracePeriodSeconds");
+        if (node.isMissingNode() || node.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!node.isIntegralNumber()) {
+            throw new MalformedObjectException(pointer + "/spec/terminationGracePeriodSeconds", "an integer");
+        }
+        return OptionalLong.of(node.canConvertToLong() ? node.longValue() : Long.MAX_VALUE);
     }
 
     /** {@code spec.securityContext.seccompProfile.type}, or null. */

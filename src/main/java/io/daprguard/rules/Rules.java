@@ -11,6 +11,9 @@ import java.util.Optional;
  */
 public final class Rules {
 
+    /** The object annotation that lists rule ids to skip for that object (those the policy lets be skipped). */
+    public static final String SKIP_ANNOTATION = "daprguard.io/skip";
+
     private static final List<Rule> ALL = List.of(
             new SidecarResourcesRule(),
             new SidecarGomemlimitRule(),
@@ -24,8 +27,10 @@ public final class Rules {
             new ServiceAccountTokenRule(),
             new EnvSecretsRule(),
             new SslCertDirRule(),
+            new GracefulShutdownRule(),
             new LogLevelRule(),
             new ComponentSecretsRule(),
+            new ComponentMetadataRule(),
             new ComponentScopesRule(),
             new ComponentAuthRule(),
             new ConfigMtlsRule(),

@@ -7,11 +7,13 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Which Component metadata names hold secrets. No field is marked sensitive in Dapr's CRD, so the name is the
- * signal. A name is compared in lower case with everything but letters and digits removed
+ * Which Component metadata names look like secrets: the signal for component types Dapr's schemas do not know
+ * (custom and pluggable components), and the second signal where a schema leaves an obvious secret unmarked (see
+ * {@code ComponentSecretsRule}). A name is compared in lower case with everything but letters and digits removed
  * ({@code redis-password} and {@code redisPassword} both become {@code redispassword}); it is a secret when one
  * of the patterns matches all of it, unless it ends in a word that names something about a secret rather than
- * the secret itself ({@code secretStore}, {@code tokenFile}, {@code keyPrefix} never match).
+ * the secret itself ({@code secretStore}, {@code tokenFile}, {@code keyPrefix} never match), a count or bound
+ * ({@code maxTokens}, {@code tokenLimit}) or a CA certificate ({@code oauth2TokenCAPEM}), which is public.
  */
 public final class SecretNames {
 
@@ -25,7 +27,8 @@ public final class SecretNames {
     /** Endings that describe a secret's location or handling, not the secret. */
     private static final Pattern EXEMPT = Pattern.compile(
             ".*(store|file|path|name|ref|enabled|ttl|type|mode|version|url|uri|endpoint|host|header|timeout|interval"
-                    + "|duration|seconds|audience|issuer|scope|scopes|field|format|prefix|length|size)");
+                    + "|duration|seconds|audience|issuer|scope|scopes|field|format|prefix|length|size|tokens|count|limit"
+                    + "|capem|cacert)");
 
     private final List<Pattern> patterns;
 

@@ -13,7 +13,9 @@ import java.util.OptionalLong;
  * {@code sidecar-gomemlimit}: {@code dapr.io/env} sets GOMEMLIMIT in Go's syntax at a share of the sidecar memory
  * limit. Without it Go's garbage collector waits for the heap to double and daprd gets OOM-killed; a value in
  * Kubernetes syntax ({@code 900Mi}) is a fatal error at daprd start-up. Mutation appends
- * {@code GOMEMLIMIT=<percent of the limit>MiB}, keeping every other variable exactly as written.
+ * {@code GOMEMLIMIT=<percent of the limit>MiB}, keeping every other variable exactly as written. A GOMEMLIMIT from
+ * {@code dapr.io/env-from-secret} is added to daprd after those of {@code dapr.io/env} and wins: mutation then adds
+ * nothing (a second one would only conflict), and validation says its value cannot be checked.
  */
 public final class SidecarGomemlimitRule extends BaseRule {
 
@@ -27,7 +29,7 @@ public final class SidecarGomemlimitRule extends BaseRule {
     @Override
     public List<String> mutate(PodView pod, RuleContext context) {
         String env = pod.annotation(DaprAnnotations.ENV);
-        if (DaprEnv.parse(env).contains(GOMEMLIMIT)) {
+        if (DaprEnv.parse(env).contains(GOMEMLIMIT) || fromSecret(pod).isPresent()) {
             return List.of();
         }
         Optional<Quantity> limit = memoryLimit(pod);
@@ -45,6 +47,13 @@ public final class SidecarGomemlimitRule extends BaseRule {
         Optional<Quantity> limit = memoryLimit(pod);
         String advice = limit.map(l -> "use GOMEMLIMIT=" + suggestion(l, context))
                 .orElse("use about " + context.defaults().gomemlimitPercent() + "% of the sidecar memory limit");
+        Optional<String> secret = fromSecret(pod);
+        if (secret.isPresent()) {
+            return List.of(Problem.advisory("GOMEMLIMIT comes from Secret " + Texts.quoted(secret.get()) + " ("
+                    + DaprAnnotations.ENV_FROM_SECRET + (value.isPresent() ? "; the one in " + DaprAnnotations.ENV
+                    + " is ignored" : "") + ") and cannot be checked here; make sure it is Go syntax within the "
+                    + "limit: " + advice));
+        }
         if (value.isEmpty()) {
             if (limit.isEmpty()) {
                 return List.of(Problem.violation(DaprAnnotations.ENV + " has no GOMEMLIMIT and there is no valid "
@@ -67,6 +76,11 @@ public final class SidecarGomemlimitRule extends BaseRule {
     static List<Problem> check(
             String value, Optional<BigDecimal> limitBytes, String limitText, String limitName, String where,
             String advice) {
+        if (GoMemLimit.isUnset(value)) {
+            return List.of(Problem.violation("GOMEMLIMIT= (empty) " + where + " means no soft memory limit to the Go "
+                    + "runtime, the same as not setting it, so daprd's garbage collector ignores its memory limit; "
+                    + advice));
+        }
         if (GoMemLimit.isOff(value)) {
             return List.of(Problem.advisory("GOMEMLIMIT=off " + where + " turns off daprd's soft memory limit; "
                     + advice));
@@ -96,6 +110,11 @@ public final class SidecarGomemlimitRule extends BaseRule {
 
     static String suggestion(Quantity limit, RuleContext context) {
         return GoMemLimit.forLimit(limit.value(), context.defaults().gomemlimitPercent());
+    }
+
+    /** The Secret reference of a GOMEMLIMIT given through {@code dapr.io/env-from-secret}. */
+    private static Optional<String> fromSecret(PodView pod) {
+        return DaprEnv.parse(pod.annotation(DaprAnnotations.ENV_FROM_SECRET)).secretReference(GOMEMLIMIT);
     }
 
     private static Optional<Quantity> memoryLimit(PodView pod) {

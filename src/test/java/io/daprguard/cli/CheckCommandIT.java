@@ -123,7 +123,8 @@ class CheckCommandIT {
         assertThat(component.path("mutations")).as("Components are validated only").isEmpty();
         assertThat(component.path("findings").toString())
                 .contains("{\"rule\":\"component-secrets\",\"level\":\"deny\",\"message\":\"spec.metadata[1] "
-                        + "\\\"redisPassword\\\" has a plaintext value; reference a secret instead")
+                        + "\\\"redisPassword\\\" has a plaintext value (sensitive in Dapr's state.redis schema); use "
+                        + "secretKeyRef: {name: <secret>, key: <key>}\"}")
                 .doesNotContain("s3cr3t-plain-text");
 
         JsonNode summary = root.path("summary");

@@ -129,6 +129,29 @@ class CheckCommandTest {
         assertThat(run.out()).contains("\"namespace\": \"shop\"");
     }
 
+    /** The offline check reports Component metadata exactly as the webhook does. */
+    @Test
+    void componentsAreCheckedAgainstDaprsSchemas() {
+        Run run = run("", CLI + "components/first-use.yaml");
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo(CLI + "components/first-use.yaml\n"
+                + "  Component shop/openai (line 3)\n"
+                + "    WARN [component-metadata] spec.metadata[2] \"maxTokens\" is not a field of conversation.openai v1,"
+                + " so Dapr ignores it; remove it\n"
+                + "  Component shop/invoices (line 20)\n"
+                + "    DENY [component-secrets] spec.metadata[3] \"accessKeyID\" has a plaintext value (sensitive in"
+                + " Dapr's bindings.alicloud.oss schema); use secretKeyRef: {name: <secret>, key: <key>}\n"
+                + "  Component shop/statestore (line 41)\n"
+                + "    WARN [component-metadata] spec.metadata[0] \"redisHots\" is not a field of state.redis v1, so Dapr"
+                + " ignores it; did you mean redisHost?\n"
+                + "    WARN [component-metadata] spec.metadata has no \"redisHost\", which state.redis v1 requires; add"
+                + " it\n"
+                + "\n"
+                + "3 objects checked, 1 denied, 2 with warnings, 0 not reviewed, 0 errors\n");
+        assertThat(run.err()).isEmpty();
+    }
+
     @Test
     void daprValuesCanBeCheckedAlone() {
         Run production = run("", "--dapr-values", CLI + "values/production.yaml");

@@ -14,6 +14,7 @@ class DaprValuesLintTest {
             global:
               ha:
                 enabled: true
+              priorityClassName: system-cluster-critical
             dapr_operator:
               watchInterval: "60s"
               resources:
@@ -28,11 +29,14 @@ class DaprValuesLintTest {
               sidecarDropALLCapabilities: true
               resources:
                 requests: {cpu: 100m, memory: 30Mi}
+            dapr_scheduler:
+              resources:
+                requests: {cpu: 250m, memory: 250Mi}
             """;
 
     @Test
     void productionValuesPass() {
-        FileReport report = DaprValuesLint.lint("values.yaml", PRODUCTION);
+        FileReport report = DaprValuesLint.lint("values.yaml", PRODUCTION, true);
 
         assertThat(report.errors()).isEmpty();
         assertThat(report.objects()).singleElement().satisfies(object -> {
@@ -54,15 +58,24 @@ class DaprValuesLintTest {
                 tuple("values-resources", Level.WARN),
                 tuple("values-resources", Level.WARN),
                 tuple("values-resources", Level.WARN),
+                tuple("values-resources", Level.WARN),
                 tuple("values-drop-capabilities", Level.WARN),
-                tuple("values-watchdog", Level.WARN));
+                tuple("values-watchdog", Level.WARN),
+                tuple("values-priority-class", Level.WARN));
         assertThat(findings.get(0).message()).isEqualTo("global.ha.enabled is not set (the chart's default is false),"
                 + " so each control-plane service runs one replica and one node failure takes it down; set"
                 + " global.ha.enabled: true (3 replicas of each control-plane service)");
         assertThat(findings.get(2).message()).isEqualTo("dapr_placement.resources sets no requests, so the placement"
                 + " service gets no guaranteed CPU or memory; the guideline's starting point is requests cpu 250m,"
-                + " memory 75Mi and limits cpu 1, memory 150Mi");
-        assertThat(findings.get(6).message()).startsWith("dapr_operator.watchInterval is not set (the chart's default"
+                + " memory 75Mi and limits cpu 1, memory 150Mi (the current upstream page advises no memory limit on"
+                + " control-plane pods)");
+        assertThat(findings.get(5).message()).isEqualTo("dapr_scheduler.resources sets no requests, so the"
+                + " scheduler gets no guaranteed CPU or memory; the guideline's table has no row for it: size it from"
+                + " monitoring");
+        assertThat(findings.get(8).message()).isEqualTo("global.priorityClassName is not set, so under node pressure"
+                + " control-plane pods are preempted or evicted like any other; set it to system-cluster-critical (the"
+                + " current upstream production page)");
+        assertThat(findings.get(7).message()).startsWith("dapr_operator.watchInterval is not set (the chart's default"
                 + " is \"0\"), so the injector watchdog is off");
     }
 
@@ -116,18 +129,45 @@ class DaprValuesLintTest {
     }
 
     @Test
+    void placementScaledToZeroIsNotAskedForResources() {
+        String values = PRODUCTION.replace("dapr_placement:\n  resources:\n    requests: {cpu: 250m, memory: 75Mi}\n",
+                "dapr_placement:\n  scaleZero: true\n");
+        assertThat(values).contains("scaleZero");
+        assertThat(lint(values)).isEmpty();
+        assertThat(lint(values.replace("scaleZero: true", "scaleZero: false"))).extracting(Finding::message)
+                .singleElement().asString().startsWith("dapr_placement.resources sets no requests");
+    }
+
+    @Test
+    void withoutMemoryLimitsAMemoryLimitIsReportedAndNotAdvised() {
+        String values = PRODUCTION.replace("requests: {cpu: 100m, memory: 100Mi}",
+                "requests: {cpu: 100m, memory: 100Mi}\n    limits: {cpu: \"1\", memory: 200Mi}");
+        assertThat(lint(values, true)).isEmpty();
+        assertThat(lint(values, false)).extracting(Finding::message).containsExactly("dapr_operator.resources"
+                + ".limits.memory is set; the current upstream production page advises no memory limit on control-plane"
+                + " pods (an OOM kill stops the operator); remove it");
+        assertThat(lint("", false).get(1).message()).isEqualTo("dapr_operator.resources sets no requests, so the"
+                + " operator gets no guaranteed CPU or memory; the guideline's starting point is requests cpu 100m,"
+                + " memory 100Mi and limits cpu 1 and no memory limit (the current upstream advice)");
+    }
+
+    @Test
     void notAValuesFile() {
-        assertThat(DaprValuesLint.lint("v.yaml", "- a\n- b\n").errors())
+        assertThat(DaprValuesLint.lint("v.yaml", "- a\n- b\n", true).errors())
                 .containsExactly(InputError.at(1, "not a Helm values file: the document is not a mapping"));
-        assertThat(DaprValuesLint.lint("v.yaml", "a: 1\n---\nb: 2\n").errors())
+        assertThat(DaprValuesLint.lint("v.yaml", "a: 1\n---\nb: 2\n", true).errors())
                 .containsExactly(InputError.at(3, "a Helm values file has one document; this is the second"));
-        assertThat(DaprValuesLint.lint("v.yaml", "global: {ha: [}\n").errors()).hasSize(1);
-        assertThat(DaprValuesLint.lint("/nonexistent/values.yaml").errors())
+        assertThat(DaprValuesLint.lint("v.yaml", "global: {ha: [}\n", true).errors()).hasSize(1);
+        assertThat(DaprValuesLint.lint("/nonexistent/values.yaml", true).errors())
                 .containsExactly(InputError.file("no such file or directory"));
     }
 
     private static List<Finding> lint(String yaml) {
-        FileReport report = DaprValuesLint.lint("values.yaml", yaml);
+        return lint(yaml, true);
+    }
+
+    private static List<Finding> lint(String yaml, boolean memoryLimits) {
+        FileReport report = DaprValuesLint.lint("values.yaml", yaml, memoryLimits);
         assertThat(report.errors()).isEmpty();
         return report.objects().get(0).findings();
     }

@@ -30,9 +30,10 @@ class DaprGuardPropertiesTest {
             assertThat(policy.action("sidecar-resources")).isEqualTo(Action.DENY);
             assertThat(policy.action("api-token")).isEqualTo(Action.WARN);
             assertThat(policy.skippable()).containsExactlyInAnyOrder("enabled-value", "unknown-annotation",
-                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir", "log-level",
-                    "component-scopes", "component-auth", "config-metrics", "config-tracing", "control-plane-ha",
-                    "control-plane-resources", "control-plane-namespace", "scopes-known-apps", "sidecar-version");
+                    "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir",
+                    "graceful-shutdown", "log-level", "component-metadata", "component-scopes", "component-auth",
+                    "config-metrics", "config-tracing", "control-plane-ha", "control-plane-resources",
+                    "control-plane-namespace", "scopes-known-apps", "sidecar-version");
             assertThat(policy.mutateTemplates()).isFalse();
             assertThat(policy.skipRules()).isEqualTo(SkipRules.DEFAULT);
             assertThat(policy.skipRules().maxDuration()).isEqualTo(Duration.ofDays(90));

@@ -3,6 +3,7 @@ package io.daprguard.dapr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,10 +39,21 @@ class DaprAnnotationsTest {
         assertThat(DaprAnnotations.APP_PROTOCOLS).containsExactlyInAnyOrder("http", "grpc", "https", "grpcs", "h2c");
     }
 
+    /** The list is traceable: the same keys as annotations.go of the release {@code KNOWN_FROM_DAPR} names. */
+    @Test
+    void knownIsTheListOfTheDaprReleaseItNames() throws java.io.IOException {
+        String resource = "/dapr/injector-annotations-" + DaprAnnotations.KNOWN_FROM_DAPR + ".txt";
+        try (var in = DaprAnnotationsTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            List<String> keys = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+            assertThat(DaprAnnotations.KNOWN).containsExactlyInAnyOrderElementsOf(keys);
+        }
+    }
+
     @Test
     void knownHoldsTheInjectorsCompleteList() {
-        // 59 keys of annotations.go, 2 more struct tags of sidecar.go, enable-native-sidecar from the docs
-        assertThat(DaprAnnotations.KNOWN).hasSize(62).allMatch(k -> k.startsWith("dapr.io/"));
+        assertThat(DaprAnnotations.KNOWN).hasSize(64).allMatch(k -> k.startsWith("dapr.io/"));
         assertThat(DaprAnnotations.KNOWN).contains(
                 DaprAnnotations.ENABLED, DaprAnnotations.APP_ID, DaprAnnotations.SIDECAR_CPU_REQUEST,
                 DaprAnnotations.SIDECAR_CPU_LIMIT, DaprAnnotations.SIDECAR_MEMORY_REQUEST,
@@ -55,6 +67,8 @@ class DaprAnnotationsTest {
                 "dapr.io/disable-init-endpoints", "dapr.io/max-body-size", "dapr.io/read-buffer-size",
                 "dapr.io/block-shutdown-duration", "dapr.io/app-channel-address", "dapr.io/grpc-port",
                 "dapr.io/internal-grpc-port", "dapr.io/inject-pluggable-components");
+        assertThat(DaprAnnotations.KNOWN).contains(
+                "dapr.io/actors-disseminate-timeout", "dapr.io/app-binding-options-timeout");
         assertThat(DaprAnnotations.KNOWN).doesNotContain("dapr.io/sidecar-injected", "dapr.io/port", "dapr.io/id");
         assertThatThrownBy(() -> DaprAnnotations.KNOWN.add("dapr.io/x"))
                 .isInstanceOf(UnsupportedOperationException.class);

@@ -42,7 +42,7 @@ class GoMemLimitTest {
 
     @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {
-            "900Mi", "900M", "900MB", "0.9GiB", "900mib", " 900MiB", "900MiB ", "-1", "-1MiB", "OFF", "Off", "",
+            "900Mi", "900M", "900MB", "0.9GiB", "900mib", " 900MiB", "900MiB ", "-1", "-1MiB", "OFF", "Off",
             "B", "iB", "1iB", "KiB", "-", "-B", "1PiB", "1EiB", "1kiB", "1KB", "1Ki", "1 MiB", "+1", "1_000",
             "\uFF11", "1e3", "0x10", "9223372036854775808", "8796093022208MiB", "8388608TiB",
             "99999999999999999999", "-9223372036854775809", "1MiBB", "MiB", "1.0",
@@ -60,6 +60,17 @@ class GoMemLimitTest {
         assertThat(GoMemLimit.isOff("OFF")).isFalse();
         assertThat(GoMemLimit.isOff(" off")).isFalse();
         assertThat(GoMemLimit.isOff(null)).isFalse();
+    }
+
+    /** Go's readGOMEMLIMIT: {@code if p == "" || p == "off" { return maxInt64 }}: empty is "no limit", not an error. */
+    @Test
+    void anEmptyValueIsValidAndMeansNoSoftLimit() {
+        assertThat(GoMemLimit.isValid("")).isTrue();
+        assertThat(GoMemLimit.isUnset("")).isTrue();
+        assertThat(GoMemLimit.isUnset(" ")).isFalse();
+        assertThat(GoMemLimit.isValid(" ")).isFalse();
+        assertThat(GoMemLimit.bytes("")).isEmpty();
+        assertThat(GoMemLimit.hint("")).startsWith("nothing to fix");
     }
 
     @Test
@@ -188,7 +199,6 @@ class GoMemLimitTest {
         assertThat(GoMemLimit.hint("2Pi")).contains("only KiB, MiB, GiB and TiB").contains("use 2147483648MiB");
         assertThat(GoMemLimit.hint("99999999999999999999")).contains("too large");
         assertThat(GoMemLimit.hint("99999999999999Mi")).contains("too large");
-        assertThat(GoMemLimit.hint("")).startsWith("empty value");
         assertThat(GoMemLimit.hint("abc")).isEqualTo(generic);
         assertThat(GoMemLimit.hint("lots")).isEqualTo(generic);
         assertThat(GoMemLimit.hint(null)).isEqualTo(generic);

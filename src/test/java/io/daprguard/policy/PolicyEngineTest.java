@@ -133,7 +133,7 @@ class PolicyEngineTest {
         assertThat(verdict.outcomes()).extracting(RuleOutcome::rule).containsExactly(
                 "sidecar-resources", "sidecar-gomemlimit", "sidecar-seccomp", "injected-sidecar", "app-id",
                 "enabled-value", "unknown-annotation", "api-token", "app-token", "service-account-token",
-                "env-secrets", "ssl-cert-dir", "log-level");
+                "env-secrets", "ssl-cert-dir", "graceful-shutdown", "log-level");
     }
 
     @Test
@@ -142,11 +142,12 @@ class PolicyEngineTest {
                 SidecarDefaults.GUIDELINE, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown rule action 'sidecar-resource'; the rules are [api-token, app-id, app-id-unique, "
-                        + "app-token, component-auth, component-scopes, component-secrets, config-exists, "
-                        + "config-metrics, config-mtls, config-tracing, control-plane-ha, control-plane-namespace, "
-                        + "control-plane-resources, enabled-value, env-secrets, injected-sidecar, log-level, "
-                        + "scopes-known-apps, secret-store-exists, service-account-token, sidecar-gomemlimit, "
-                        + "sidecar-resources, sidecar-seccomp, sidecar-version, ssl-cert-dir, unknown-annotation]");
+                        + "app-token, component-auth, component-metadata, component-scopes, component-secrets, "
+                        + "config-exists, config-metrics, config-mtls, config-tracing, control-plane-ha, "
+                        + "control-plane-namespace, control-plane-resources, enabled-value, env-secrets, "
+                        + "graceful-shutdown, injected-sidecar, log-level, scopes-known-apps, secret-store-exists, "
+                        + "service-account-token, sidecar-gomemlimit, sidecar-resources, sidecar-seccomp, "
+                        + "sidecar-version, ssl-cert-dir, unknown-annotation]");
     }
 
     @Test
