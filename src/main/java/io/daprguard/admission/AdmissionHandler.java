@@ -113,7 +113,7 @@ public final class AdmissionHandler {
         logRefusal(envelope.uid(), webhook, why);
         AdmissionResponse response = failure(envelope.uid(), webhook, 429,
                 "dapr-guard is overloaded (" + why + ")");
-        byte[] answer = codec.encode(envelope.apiVersion(), response.complete(envelope.uid()));
+        byte[] answer = codec.encode(envelope.apiVersion(), complete(envelope.uid(), response));
         return new Result(200, answer, "application/json", new Outcome(webhook, mode(auditPath), null, null, ERROR));
     }
 
@@ -146,7 +146,7 @@ public final class AdmissionHandler {
             AdmissionResponse response) {
         ReviewRequest request = decoded.request();
         String result = verdict == null ? ERROR : verdict.decision().name().toLowerCase(java.util.Locale.ROOT);
-        byte[] body = codec.encode(decoded.apiVersion(), complete(request, response));
+        byte[] body = codec.encode(decoded.apiVersion(), complete(request.uid(), response));
         return new Result(200, body, "application/json", new Outcome(webhook, mode, request, verdict, result));
     }
 
@@ -208,7 +208,7 @@ public final class AdmissionHandler {
     }
 
     /** The one place the request uid is copied into the response. */
-    private static AdmissionResponse complete(ReviewRequest request, AdmissionResponse response) {
-        return response.complete(request.uid());
+    private static AdmissionResponse complete(String uid, AdmissionResponse response) {
+        return response.complete(uid);
     }
 }
