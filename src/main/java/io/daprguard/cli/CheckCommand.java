@@ -94,8 +94,7 @@ public final class CheckCommand {
         }
         Policy policy;
         try {
-            policy = PolicyLoader.load(
-                    options.policy(), options.rules(), warning -> err.println(NAME + ": " + warning));
+            policy = PolicyLoader.load(options.policy(), options.rules());
         } catch (PolicyLoader.PolicyException e) {
             err.println(NAME + ": " + e.getMessage());
             return CheckReport.INCOMPLETE;

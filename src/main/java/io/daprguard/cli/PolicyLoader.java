@@ -1,50 +1,70 @@
 package io.daprguard.cli;
 
-import io.daprguard.cli.DocumentParser.Document;
 import io.daprguard.config.DaprGuardProperties;
 import io.daprguard.policy.Policy;
 import io.daprguard.rules.Action;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
+import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.unit.DataSize;
-import tools.jackson.databind.JsonNode;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Builds the policy from the server's own settings: the {@code dapr-guard:} part of a policy file (the server's
- * {@code application.yaml}), then the {@code --rule} overrides. A policy file's keys are bound into
- * {@link DaprGuardProperties} with Spring Boot's {@link Binder} (no application context), so defaults, relaxed
- * names ({@code mutate-templates} or {@code mutateTemplates}) and checks are exactly the server's. Without a file
- * the policy is the server's defaults, built directly.
+ * {@code application.yaml}), then the {@code --rule} overrides. The file is read with Spring Boot's
+ * {@link YamlPropertySourceLoader} (YAML 1.1, as the server reads it: {@code 1_000}, {@code 0777} and {@code 1:30}
+ * are numbers) and bound into {@link DaprGuardProperties} with Spring Boot's {@link Binder} (no application
+ * context), so values, defaults, relaxed names ({@code mutate-templates} or {@code mutateTemplates}) and checks are
+ * exactly the server's; later documents of the file win over earlier ones, as they do for the server. Without a
+ * file the policy is the server's defaults, built directly.
  *
- * <p>Keys under {@code dapr-guard} that the server does not know are ignored, as the server ignores them, but
- * each one is reported as a warning ({@code dapr-guard.tls.*} is the server's TLS setup and is skipped quietly).
- * Documents that only apply to a Spring profile ({@code spring.config.activate.*}) are skipped. Placeholders
- * ({@code ${...}}) are not resolved.
+ * <p>Keys under {@code dapr-guard} that the server does not know are an error, found by Boot's
+ * {@link NoUnboundElementsBindHandler} ({@code dapr-guard.tls.*} is the server's TLS setup and is skipped). The
+ * server ignores them; for a check a misspelt key is a mistake to report, not a setting to drop. Documents that
+ * only apply to a Spring profile ({@code spring.config.activate.*}) are skipped. Placeholders ({@code ${...}}) are
+ * not resolved.
  */
 final class PolicyLoader {
 
     static final String PREFIX = "dapr-guard";
+
+    private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(PREFIX);
+
+    private static final ConfigurationPropertyName TLS = ConfigurationPropertyName.of(PREFIX + ".tls");
+
+    private static final ConfigurationPropertyName PROFILE_ACTIVATION =
+            ConfigurationPropertyName.of("spring.config.activate");
 
     /** The settings are unusable; the message names the file and the setting. */
     static final class PolicyException extends Exception {
@@ -59,19 +79,16 @@ final class PolicyLoader {
     /**
      * @param file the policy file, or null for the server's defaults
      * @param rules rule id to action, applied over the file's {@code dapr-guard.rules}
-     * @param warnings receives one line per ignored key
      */
-    static Policy load(Path file, Map<String, String> rules, Consumer<String> warnings) throws PolicyException {
+    static Policy load(Path file, Map<String, String> rules) throws PolicyException {
         if (file == null) {
             return defaults(rules);
         }
-        Map<String, Object> properties = new LinkedHashMap<>(readFile(file));
-        properties.keySet().stream()
-                .filter(key -> !known(key))
-                .forEach(key -> warnings.accept(file + ": " + key.replaceFirst("\\[\\d+]$", "")
-                        + " is not a dapr-guard setting; ignored"));
-        rules.forEach((id, action) -> properties.put(PREFIX + ".rules." + id, action));
-        return bind(properties, file.toString());
+        try {
+            return properties(file, rules).toPolicy();
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(file + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -90,16 +107,32 @@ final class PolicyLoader {
         }
     }
 
-    /** Binds flattened {@code dapr-guard.*} properties as the server does; {@code origin} names them in errors. */
-    static Policy bind(Map<String, Object> properties, String origin) throws PolicyException {
+    /** The file's settings as the server binds them, with the {@code --rule} overrides over them. */
+    static DaprGuardProperties properties(Path file, Map<String, String> rules) throws PolicyException {
+        List<ConfigurationPropertySource> sources = new ArrayList<>();
+        sources.add(new MapConfigurationPropertySource(overrides(rules)));
+        sources.addAll(readFile(file));
+        return bind(sources, file.toString());
+    }
+
+    /** Binds {@code dapr-guard.*} as the server does; {@code origin} names the settings in errors. */
+    static DaprGuardProperties bind(List<ConfigurationPropertySource> sources, String origin) throws PolicyException {
         try {
-            Binder binder = new Binder(List.of(new MapConfigurationPropertySource(properties)), null, conversions());
-            return binder.bindOrCreate(PREFIX, Bindable.of(DaprGuardProperties.class)).toPolicy();
+            Binder binder = new Binder(sources, null, conversions());
+            return binder.bindOrCreate(PREFIX, Bindable.of(DaprGuardProperties.class),
+                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
         } catch (BindException e) {
             throw new PolicyException(origin + ": " + describe(e));
         } catch (IllegalArgumentException e) {
             throw new PolicyException(origin + ": " + e.getMessage());
         }
+    }
+
+    /** {@code --rule} overrides as properties. */
+    static Map<String, Object> overrides(Map<String, String> rules) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        rules.forEach((id, action) -> properties.put(PREFIX + ".rules." + id, action));
+        return properties;
     }
 
     /**
@@ -112,11 +145,15 @@ final class PolicyLoader {
         return conversions;
     }
 
-    /** The file's {@code dapr-guard} keys, flattened as in a properties file ({@code dapr-guard.rules.log-level}). */
-    private static Map<String, Object> readFile(Path file) throws PolicyException {
-        String text;
+    /**
+     * The file's documents as Boot loads them, last first (a later document wins), without profile-specific
+     * documents and without {@code dapr-guard.tls.*}.
+     */
+    private static List<ConfigurationPropertySource> readFile(Path file) throws PolicyException {
+        byte[] bytes;
         try {
-            text = ManifestReader.decode(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
+            ManifestReader.decode(bytes);
         } catch (NoSuchFileException e) {
             throw new PolicyException(file + ": no such file");
         } catch (CharacterCodingException e) {
@@ -124,81 +161,46 @@ final class PolicyLoader {
         } catch (IOException e) {
             throw new PolicyException(file + ": cannot read: " + e.getMessage());
         }
-        DocumentParser.Result parsed = DocumentParser.parse(text, DocumentParser.Format.YAML);
-        if (!parsed.errors().isEmpty()) {
-            InputError error = parsed.errors().get(0);
-            throw new PolicyException(file + ":" + error.line() + ": " + error.message());
+        List<PropertySource<?>> documents;
+        try {
+            documents = new YamlPropertySourceLoader().load(file.toString(), new ByteArrayResource(bytes));
+        } catch (MarkedYAMLException e) {
+            // The line of the construct the message names ("while parsing a flow sequence"), else of the problem.
+            Mark mark = e.getContextMark() != null ? e.getContextMark() : e.getProblemMark();
+            throw new PolicyException(file + ":" + (mark.getLine() + 1) + ": "
+                    + (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem());
+        } catch (IOException | RuntimeException e) {
+            throw new PolicyException(file + ": not a YAML file of settings: " + e.getMessage());
         }
-        Map<String, Object> properties = new LinkedHashMap<>();
-        boolean found = false;
-        for (Document document : parsed.documents()) {
-            JsonNode root = document.node();
-            if (!root.isObject()) {
-                throw new PolicyException(file + ":" + document.line() + ": not a mapping of settings");
-            }
-            if (!root.path("spring").path("config").path("activate").isMissingNode()) {
+        List<ConfigurationPropertySource> sources = new ArrayList<>();
+        for (PropertySource<?> document : documents) {
+            ConfigurationPropertySource source = ConfigurationPropertySource.from(document);
+            if (source == null || names(source).stream().anyMatch(PROFILE_ACTIVATION::isAncestorOf)) {
                 continue;
             }
-            JsonNode settings = root.get(PREFIX);
-            if (settings != null) {
-                found = true;
-                flatten(PREFIX, settings, properties);
+            if (names(source).stream().anyMatch(name -> name.equals(ROOT) || ROOT.isAncestorOf(name))) {
+                sources.add(0, source.filter(name -> !name.equals(TLS) && !TLS.isAncestorOf(name)));
             }
         }
-        if (!found) {
+        if (sources.isEmpty()) {
             throw new PolicyException(file + ": no top-level '" + PREFIX + ":' map; a policy file has the keys of the"
                     + " server's application.yaml, e.g. 'dapr-guard: {rules: {log-level: deny}}'");
         }
-        return properties;
+        return sources;
     }
 
-    private static void flatten(String key, JsonNode node, Map<String, Object> into) {
-        if (node.isObject()) {
-            node.properties().forEach(entry -> flatten(key + "." + entry.getKey(), entry.getValue(), into));
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                flatten(key + "[" + i + "]", node.get(i), into);
-            }
-        } else if (!node.isNull()) {
-            into.put(key, node.asString());
-        }
-    }
-
-    /** Whether a flattened key names a {@link DaprGuardProperties} setting (or {@code dapr-guard.tls.*}). */
-    static boolean known(String key) {
-        List<String> segments = Arrays.stream(key.replaceAll("\\[\\d+]", "").split("\\."))
-                .map(PolicyLoader::canonical)
-                .toList();
-        if (segments.size() < 2 || !canonical(PREFIX).equals(segments.get(0))) {
-            return false;
-        }
-        if ("tls".equals(segments.get(1))) {
-            return true;
-        }
-        Class<?> type = DaprGuardProperties.class;
-        for (int i = 1; i < segments.size(); i++) {
-            if (!type.isRecord()) {
-                return Map.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type);
-            }
-            String segment = segments.get(i);
-            RecordComponent component = Arrays.stream(type.getRecordComponents())
-                    .filter(each -> canonical(each.getName()).equals(segment))
-                    .findFirst()
-                    .orElse(null);
-            if (component == null) {
-                return false;
-            }
-            type = component.getType();
-        }
-        return true;
-    }
-
-    /** Spring's relaxed names: {@code mutate-templates}, {@code mutateTemplates} and {@code mutate_templates}. */
-    private static String canonical(String name) {
-        return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+    private static List<ConfigurationPropertyName> names(ConfigurationPropertySource source) {
+        return source instanceof IterableConfigurationPropertySource iterable ? iterable.stream().toList() : List.of();
     }
 
     private static String describe(BindException e) {
+        if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+            return unbound.getUnboundProperties().stream()
+                    .map(property -> property.getName() + line(property.getOrigin()))
+                    .collect(Collectors.joining(", "))
+                    + (unbound.getUnboundProperties().size() == 1 ? " is not a dapr-guard setting"
+                            : " are not dapr-guard settings");
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -215,6 +217,19 @@ final class PolicyLoader {
             }
         }
         return name + " '" + value + "' is not valid" + (reason == null ? "" : "; " + reason);
+    }
+
+    /** " (line N)" where the YAML loader recorded the line of a value. */
+    private static String line(Origin origin) {
+        for (Origin each = origin; each != null; each = each.getParent()) {
+            if (each instanceof PropertySourceOrigin fromSource) {
+                each = fromSource.getOrigin();
+            }
+            if (each instanceof TextResourceOrigin text && text.getLocation() != null) {
+                return " (line " + (text.getLocation().getLine() + 1) + ")";
+            }
+        }
+        return "";
     }
 
     /** What a value of {@code type} looks like, for a conversion failure. */

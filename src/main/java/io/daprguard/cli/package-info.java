@@ -4,8 +4,8 @@
  * <p>It reads Kubernetes manifests (multi-document YAML, {@code List} objects, {@code helm template} and
  * {@code kustomize build} output, JSON), runs every object through the same {@link io.daprguard.policy.PolicyEngine}
  * the webhook runs (mutation, then validation of the mutated object) and reports what would be denied, warned
- * and added. It starts no Spring context and no web server; the policy is bound from the server's own
- * {@code dapr-guard.*} keys with Spring Boot's {@code Binder}, so a policy file means exactly what it means to the
+ * and added. It starts no Spring context and no web server; a policy file is read with Spring Boot's YAML loader and
+ * its {@code dapr-guard.*} keys bound with Spring Boot's {@code Binder}, so it means exactly what it means to the
  * server.
  *
  * <p>Flow: {@link io.daprguard.cli.CheckCommand} parses the options ({@code CheckOptions}), loads the policy

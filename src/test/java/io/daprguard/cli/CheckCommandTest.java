@@ -59,14 +59,15 @@ class CheckCommandTest {
     }
 
     @Test
-    void ignoredPolicyKeysAreWarnedAboutOnStderr() throws IOException {
+    void unknownPolicyKeysAreABadPolicyFile() throws IOException {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), "dapr-guard:\n  mdoe: audit\n");
 
         Run run = run("", "--policy", policy.toString(), CLI + "mixed/good-deployment.yaml");
 
-        assertThat(run.code()).isZero();
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("dapr-guard check: " + policy
-                + ": dapr-guard.mdoe is not a dapr-guard setting; ignored\n");
+                + ": dapr-guard.mdoe (line 2) is not a dapr-guard setting\n");
     }
 
     @Test

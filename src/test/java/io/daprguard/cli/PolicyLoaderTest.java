@@ -9,12 +9,11 @@ import io.daprguard.rules.Action;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The server's dapr-guard keys, bound without a Spring context, with the server's defaults and checks. */
 class PolicyLoaderTest {
@@ -22,25 +21,20 @@ class PolicyLoaderTest {
     @TempDir
     Path dir;
 
-    private final List<String> warnings = new ArrayList<>();
-
     @Test
     void withoutAFileThePolicyIsWhatTheBinderMakesOfTheServersDefaults() throws Exception {
-        Policy bound = PolicyLoader.bind(Map.of(), "test");
+        Policy bound = bind(Map.of());
 
-        assertThat(PolicyLoader.load(null, Map.of(), warnings::add)).isEqualTo(bound).isEqualTo(Policy.standard());
-        assertThat(warnings).isEmpty();
+        assertThat(PolicyLoader.load(null, Map.of())).isEqualTo(bound).isEqualTo(Policy.standard());
     }
 
     @Test
     void withoutAFileRuleOverridesMeanWhatTheyMeanToTheBinder() throws Exception {
         Map<String, String> rules = Map.of("sidecar-resources", "warn", "api-token", "off", "log-level", "deny");
 
-        Policy policy = PolicyLoader.load(null, rules, warnings::add);
+        Policy policy = PolicyLoader.load(null, rules);
 
-        Map<String, Object> properties = new HashMap<>();
-        rules.forEach((id, action) -> properties.put("dapr-guard.rules." + id, action));
-        assertThat(policy).isEqualTo(PolicyLoader.bind(properties, "test"));
+        assertThat(policy).isEqualTo(bind(PolicyLoader.overrides(rules)));
         assertThat(policy.action("sidecar-resources")).isEqualTo(Action.WARN);
         assertThat(policy.skippable()).as("unset: the rules at warn, after the overrides")
                 .contains("sidecar-resources").doesNotContain("log-level", "api-token");
@@ -65,7 +59,7 @@ class PolicyLoaderTest {
                     dir: /etc/certs
                 """);
 
-        Policy policy = PolicyLoader.load(file, Map.of(), warnings::add);
+        Policy policy = PolicyLoader.load(file, Map.of());
 
         assertThat(policy.mode()).isEqualTo(Mode.AUDIT);
         assertThat(policy.mutateTemplates()).isTrue();
@@ -74,20 +68,19 @@ class PolicyLoaderTest {
         assertThat(policy.skippable()).containsExactlyInAnyOrder("app-id", "log-level");
         assertThat(policy.defaults().memoryLimit().text()).isEqualTo("2Gi");
         assertThat(policy.defaults().gomemlimitPercent()).isEqualTo(80);
-        assertThat(warnings).as("tls is the server's, not unknown").isEmpty();
     }
 
     @Test
     void ruleOverridesWinOverTheFile() throws Exception {
         Path file = write("dapr-guard:\n  rules:\n    sidecar-resources: warn\n");
 
-        Policy policy = PolicyLoader.load(file, Map.of("sidecar-resources", "off"), warnings::add);
+        Policy policy = PolicyLoader.load(file, Map.of("sidecar-resources", "off"));
 
         assertThat(policy.action("sidecar-resources")).isEqualTo(Action.OFF);
     }
 
     @Test
-    void unknownKeysAreIgnoredAsByTheServerButReported() throws Exception {
+    void unknownKeysAreAnErrorNamingEachKeyAndItsLine() throws Exception {
         Path file = write("""
                 dapr-guard:
                   rule:
@@ -97,12 +90,10 @@ class PolicyLoaderTest {
                   skippable: [app-id]
                 """);
 
-        Policy policy = PolicyLoader.load(file, Map.of(), warnings::add);
-
-        assertThat(policy.action("log-level")).isEqualTo(Action.WARN);
-        assertThat(warnings).containsExactly(
-                file + ": dapr-guard.rule.log-level is not a dapr-guard setting; ignored",
-                file + ": dapr-guard.sidecar.cpu-limt is not a dapr-guard setting; ignored");
+        assertThatThrownBy(() -> PolicyLoader.load(file, Map.of()))
+                .isInstanceOf(PolicyLoader.PolicyException.class)
+                .hasMessage(file + ": dapr-guard.rule.log-level (line 3), dapr-guard.sidecar.cpu-limt (line 5) are not"
+                        + " dapr-guard settings");
     }
 
     @Test
@@ -127,7 +118,7 @@ class PolicyLoaderTest {
     void aFileWithoutDaprGuardKeysIsAnError() throws IOException {
         Path file = write("rules:\n  log-level: deny\n");
 
-        assertThatThrownBy(() -> PolicyLoader.load(file, Map.of(), warnings::add))
+        assertThatThrownBy(() -> PolicyLoader.load(file, Map.of()))
                 .isInstanceOf(PolicyLoader.PolicyException.class)
                 .hasMessageStartingWith(file + ": no top-level 'dapr-guard:' map");
     }
@@ -137,9 +128,9 @@ class PolicyLoaderTest {
         Path broken = write("dapr-guard:\n  mode: [audit\n");
         Path missing = dir.resolve("missing.yaml");
 
-        assertThatThrownBy(() -> PolicyLoader.load(broken, Map.of(), warnings::add))
+        assertThatThrownBy(() -> PolicyLoader.load(broken, Map.of()))
                 .hasMessage(broken + ":2: while parsing a flow sequence: expected ',' or ']', but got <stream end>");
-        assertThatThrownBy(() -> PolicyLoader.load(missing, Map.of(), warnings::add))
+        assertThatThrownBy(() -> PolicyLoader.load(missing, Map.of()))
                 .hasMessage(missing + ": no such file");
     }
 
@@ -157,26 +148,18 @@ class PolicyLoaderTest {
                   mode: audit
                 """);
 
-        assertThat(PolicyLoader.load(file, Map.of(), warnings::add).mode()).isEqualTo(Mode.ENFORCE);
-    }
-
-    @Test
-    void knownKeysFollowThePropertiesRecord() {
-        assertThat(PolicyLoader.known("dapr-guard.mode")).isTrue();
-        assertThat(PolicyLoader.known("dapr-guard.rules.anything")).isTrue();
-        assertThat(PolicyLoader.known("dapr-guard.skippable[0]")).isTrue();
-        assertThat(PolicyLoader.known("dapr-guard.sidecar.cpuRequest")).isTrue();
-        assertThat(PolicyLoader.known("dapr-guard.limits.max-wait")).isTrue();
-        assertThat(PolicyLoader.known("dapr-guard.tls.dir")).isTrue();
-        assertThat(PolicyLoader.known("dapr-guard.mode.extra")).isFalse();
-        assertThat(PolicyLoader.known("dapr-guard.sidecars.cpu-request")).isFalse();
+        assertThat(PolicyLoader.load(file, Map.of()).mode()).isEqualTo(Mode.ENFORCE);
     }
 
     private void assertPolicyError(String yaml, String message) throws IOException {
         Path file = write(yaml);
-        assertThatThrownBy(() -> PolicyLoader.load(file, Map.of(), warnings::add))
+        assertThatThrownBy(() -> PolicyLoader.load(file, Map.of()))
                 .isInstanceOf(PolicyLoader.PolicyException.class)
                 .hasMessageStartingWith(file + ": " + message);
+    }
+
+    private static Policy bind(Map<String, Object> properties) throws PolicyLoader.PolicyException {
+        return PolicyLoader.bind(List.of(new MapConfigurationPropertySource(properties)), "test").toPolicy();
     }
 
     private Path write(String yaml) throws IOException {
