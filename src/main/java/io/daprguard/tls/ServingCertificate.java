@@ -5,23 +5,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The certificate the admission port's HTTPS listener presents to new connections right now: the
- * leaf of the {@value TlsBundleRegistrar#BUNDLE_NAME} SSL bundle, as loaded at start-up and replaced
- * by every successful reload. Meant as input for a readiness check ("is a serving certificate
- * loaded, and until when is it valid").
- *
- * <p><b>Lifecycle.</b> The bean exists whenever dapr-guard's TLS set-up is active, that is when an
- * embedded web server is started and {@code server.ssl.enabled} is not {@code false}; look it up
- * with an {@code ObjectProvider} if your code also runs without it (for example in a mock-web
- * {@code @SpringBootTest}, where there is none). It turns {@link #loaded()} during start-up, before
- * the web server accepts connections, and stays loaded until the application stops: a refused
- * reload keeps the previous certificate, so it never goes back to "not loaded".
- *
- * <p><b>Expiry is not judged here.</b> {@link #loaded()} only says that a certificate is being
- * served; compare {@link #notAfter()} with the clock to tell whether it is still valid. The metric
- * {@code daprguard.certificate.expiry.timestamp{certificate="serving"}} exposes the same instant.
- *
- * <p>Thread-safe: readers see the latest certificate without locking.
+ * The certificate the admission port's HTTPS listener presents to new connections right now: the leaf of the
+ * {@value TlsBundleRegistrar#BUNDLE_NAME} SSL bundle, set at start-up and by every successful reload (a refused
+ * reload keeps the previous one). Readiness does not read it: Spring Boot's {@code ssl} health indicator reads the
+ * bundle itself.
  */
 public final class ServingCertificate {
 

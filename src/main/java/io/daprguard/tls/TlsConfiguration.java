@@ -17,8 +17,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * Wires the HTTPS listener's certificates into Spring Boot's SSL bundles: a
  * {@link TlsBundleRegistrar} registers the {@value TlsBundleRegistrar#BUNDLE_NAME} bundle that
  * {@code server.ssl.bundle} names, a {@link CertificateReloadPoller} puts rotated files into service
- * without a restart, {@link CertificateMetrics} reports expiry and reloads, a
- * {@link ServingCertificate} bean tells readiness checks what is served, and a
+ * without a restart, {@link CertificateMetrics} reports expiry and reloads, and a
  * {@link ClientAuthenticationCustomizer} requires client certificates when
  * {@code dapr-guard.tls.client-ca-file} is set.
  *
@@ -33,7 +32,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 public class TlsConfiguration {
 
     /**
-     * @return the certificate the admission port presents, for readiness checks
+     * @return the certificate the admission port presents
      */
     @Bean
     ServingCertificate daprGuardServingCertificate() {

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.Reviews;
 import io.daprguard.TestClients;
-import io.daprguard.ops.ServingCertificateHealthIndicator;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.application.SslHealthIndicator;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.context.ApplicationContext;
 import java.net.http.HttpClient;
@@ -70,8 +71,14 @@ class OperationsIT {
         }
         assertThat(TestClients.get(managementPort, "/healthz", null).body()).isEqualTo("{\"status\":\"UP\"}");
         assertThat(TestClients.get(managementPort, "/readyz", null).body()).contains("\"status\":\"UP\"");
-        assertThat(context.getBean(HealthContributorRegistry.class).getContributor("servingCertificate"))
-                .as("readiness waits for the serving certificate").isInstanceOf(ServingCertificateHealthIndicator.class);
+        assertThat(context.getBean(HealthEndpointGroups.class).get("readiness").isMember("ssl"))
+                .as("readiness follows the serving certificate").isTrue();
+        assertThat(context.getBean(HealthContributorRegistry.class).getContributor("ssl"))
+                .as("Spring Boot's indicator over the SSL bundles").isInstanceOf(SslHealthIndicator.class);
+        assertThat(TestClients.get(managementPort, "/metrics", null).body())
+                .as("both expiry series the README's metrics table compares")
+                .contains("daprguard_certificate_expiry_timestamp_seconds{certificate=\"serving\"}")
+                .containsPattern("ssl_chain_expiry_seconds\\{[^}]*bundle=\"dapr-guard\"");
     }
 
     @Test
