@@ -9,17 +9,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Micrometer meters for the server's certificates, all registered when this object is created (so
- * every series exists from start-up on, counters at 0):
- * <ul>
- * <li>{@value #EXPIRY}, base unit seconds, tag {@code certificate} = {@code serving} | {@code ca}:
- * the {@code notAfter} of the loaded serving certificate and of the first certificate in
- * {@code ca.crt}, as Unix epoch seconds; follows reloads; NaN before the first load. Prometheus:
- * {@code daprguard_certificate_expiry_timestamp_seconds}.</li>
- * <li>{@value #RELOADS}, tag {@code result} = {@code success} | {@code failure}: reloads of the
- * serving bundle after start-up (the initial load is not counted); a failure is counted once per
- * distinct refused content. Prometheus: {@code daprguard_certificate_reloads_total}.</li>
- * </ul>
+ * Micrometer meters for the server's certificates ({@value #EXPIRY} and {@value #RELOADS}; the README's metrics
+ * table says what they mean). All are registered when this object is created, so every series exists from start-up
+ * on (the expiry gauges NaN, the counters 0) and alerts see them before the first reload.
  */
 public final class CertificateMetrics {
 

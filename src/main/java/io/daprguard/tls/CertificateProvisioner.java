@@ -7,7 +7,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import java.security.PrivateKey;
 import java.security.SignatureException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -16,7 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,29 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the TLS files in {@link TlsProperties#dir()} exist and are usable before the server
- * loads them, following {@link TlsProperties#generate()}. No Spring dependencies; logs through
- * SLF4J and never logs key material.
- *
- * <p>With generation <b>off</b>, {@code ca.crt}, {@code tls.crt} and {@code tls.key} must be
- * present and {@code tls.key} must belong to {@code tls.crt}; otherwise start-up fails with a
- * {@link TlsCertificateException} saying what is missing and how to fix it. Expiring certificates
- * are only warned about.
- *
- * <p>With generation <b>on</b>:
- * <ul>
- * <li>nothing present: a local CA and a serving certificate are generated;</li>
- * <li>{@code ca.crt} and {@code ca.key} present and the CA valid for longer than
- * {@link #RENEWAL_WINDOW}: the serving pair is kept if it is present, belongs together, was issued
- * by this CA, is valid for longer than {@link #RENEWAL_WINDOW} and covers exactly the configured
- * names; otherwise it is re-issued from the same CA, so the {@code caBundle} stays valid;</li>
- * <li>{@code ca.key} absent but {@code ca.crt}, {@code tls.crt}, {@code tls.key} present: the files
- * were provided from elsewhere and are used as with generation off;</li>
- * <li>the CA expires within {@link #RENEWAL_WINDOW}, or only some of the files are present: a new
- * CA and serving certificate replace them, with a warning that the {@code caBundle} changes.</li>
- * </ul>
- * A CA that is present but unreadable, not a CA, or whose key does not match is never replaced
- * automatically: that fails start-up instead.
+ * Makes sure the TLS files in {@link TlsProperties#dir()} exist and are usable before the server loads them.
+ * With generation off they are used as provided (missing files or a mismatched pair fail start-up; expiry is
+ * only warned about). With generation on (local runs) a serving pair that is missing, expiring, mismatched or
+ * for other names is re-issued from the existing CA, so the {@code caBundle} already registered stays valid;
+ * only an expiring CA or an incomplete set of files leads to a new CA. A CA that is present but unreadable, not
+ * a CA, or whose key does not match is never replaced automatically, since that would silently invalidate every
+ * {@code caBundle} that trusts it: start-up fails instead. Never logs key material.
  */
 public final class CertificateProvisioner {
 
@@ -167,11 +150,9 @@ public final class CertificateProvisioner {
                     + " update every webhook configuration that trusts the old CA", files.caCertificate(), caProblem);
         }
         else if (caCertificate || caKey || servingCertificate || servingKey) {
-            List<String> present = existing(files.caCertificate(), files.caKey(), files.servingCertificate(),
-                    files.servingKey());
+            Path[] all = { files.caCertificate(), files.caKey(), files.servingCertificate(), files.servingKey() };
             log.warn("Incomplete TLS files in {}: {} present, {} absent. Generating a new CA and serving certificate"
-                    + " that replace the present files{}", files.directory(), present,
-                    missing(files.caCertificate(), files.caKey(), files.servingCertificate(), files.servingKey()),
+                    + " that replace the present files{}", files.directory(), names(true, all), names(false, all),
                     caCertificate ? "; the caBundle changes: update every webhook configuration that trusts the old CA"
                             : "");
         }
@@ -218,7 +199,7 @@ public final class CertificateProvisioner {
      * or the key does not belong to the certificate, and warns about anything that will hurt clients.
      */
     private Result useProvided(String whyNotRenewed) {
-        List<String> missing = missing(files.caCertificate(), files.servingCertificate(), files.servingKey());
+        List<String> missing = names(false, files.caCertificate(), files.servingCertificate(), files.servingKey());
         if (!missing.isEmpty()) {
             throw new TlsCertificateException(String.format(
                     "TLS files missing in %s: %s. Provide %s, %s and %s there (for example by mounting the webhook's"
@@ -226,14 +207,9 @@ public final class CertificateProvisioner {
                     files.directory(), String.join(", ", missing), CertificateFiles.CA_CERTIFICATE,
                     CertificateFiles.SERVING_CERTIFICATE, CertificateFiles.SERVING_KEY, GENERATE_PROPERTY));
         }
-        X509Certificate ca = readFirstCertificate(files.caCertificate());
-        List<X509Certificate> chain = readCertificates(files.servingCertificate());
+        X509Certificate ca = PemFiles.readCertificates(files.caCertificate()).get(0);
+        List<X509Certificate> chain = new PemSslBundleLoader().load(BundleContents.read(files, null)).chain();
         X509Certificate leaf = chain.get(0);
-        PrivateKey key = readPrivateKey(files.servingKey());
-        if (!keyMatches(key, leaf, files.servingKey())) {
-            throw new TlsCertificateException(files.servingKey() + " does not belong to " + files.servingCertificate()
-                    + " (the first certificate in it). Provide the matching key and certificate.");
-        }
         String caProblem = validityProblem(ca);
         if (caProblem != null) {
             log.warn("CA certificate {} {}; it is not renewed at start-up because {}", files.caCertificate(), caProblem,
@@ -265,43 +241,43 @@ public final class CertificateProvisioner {
     private CertificateAndKey readCertificateAuthority() {
         String advice = "Restore the matching " + CertificateFiles.CA_CERTIFICATE + " and " + CertificateFiles.CA_KEY
                 + ", or delete both to generate a new CA (the caBundle then changes).";
-        X509Certificate certificate;
-        PrivateKey key;
+        CertificateAndKey ca;
         try {
-            certificate = PemFiles.readCertificates(files.caCertificate()).get(0);
-            key = PemFiles.readPrivateKey(files.caKey());
+            ca = readPair(files.caCertificate(), files.caKey());
         }
-        catch (IOException ex) {
+        catch (TlsCertificateException ex) {
             throw new TlsCertificateException(ex.getMessage() + ". " + advice, ex);
         }
-        if (certificate.getBasicConstraints() < 0) {
+        if (ca.certificate().getBasicConstraints() < 0) {
             throw new TlsCertificateException(files.caCertificate()
                     + " is not a CA certificate (it lacks BasicConstraints CA:true). " + advice);
         }
-        if (!keyMatches(key, certificate, files.caKey())) {
-            throw new TlsCertificateException(files.caKey() + " does not belong to " + files.caCertificate() + ". "
-                    + advice);
-        }
-        return new CertificateAndKey(certificate, key);
+        Keys.requireMatch(ca.privateKey(), ca.certificate(), files.caKey(), files.caCertificate() + ". " + advice);
+        return ca;
+    }
+
+    /** The first certificate of a file and the key of another, not checked against each other. */
+    private static CertificateAndKey readPair(Path certificateFile, Path keyFile) {
+        return new CertificateAndKey(PemFiles.readCertificates(certificateFile).get(0),
+                PemFiles.readPrivateKey(keyFile));
     }
 
     /** Checks the serving pair against the CA; never throws for problems a re-issue fixes. */
     private ServingInspection inspectServingCertificate(CertificateAndKey ca) {
-        List<String> missing = missing(files.servingCertificate(), files.servingKey());
+        List<String> missing = names(false, files.servingCertificate(), files.servingKey());
         if (!missing.isEmpty()) {
             return ServingInspection.problem(String.join(" and ", missing) + " absent", true);
         }
-        X509Certificate leaf;
-        PrivateKey key;
+        CertificateAndKey serving;
         try {
-            leaf = PemFiles.readCertificates(files.servingCertificate()).get(0);
-            key = PemFiles.readPrivateKey(files.servingKey());
+            serving = readPair(files.servingCertificate(), files.servingKey());
         }
-        catch (IOException ex) {
+        catch (TlsCertificateException ex) {
             return ServingInspection.problem(ex.getMessage(), false);
         }
+        X509Certificate leaf = serving.certificate();
         try {
-            if (!Keys.matches(key, leaf.getPublicKey())) {
+            if (!Keys.matches(serving.privateKey(), leaf.getPublicKey())) {
                 return ServingInspection.problem(
                         CertificateFiles.SERVING_KEY + " does not belong to " + CertificateFiles.SERVING_CERTIFICATE,
                         false);
@@ -414,55 +390,12 @@ public final class CertificateProvisioner {
         }
     }
 
-    private static boolean keyMatches(PrivateKey key, X509Certificate certificate, Path keyFile) {
-        try {
-            return Keys.matches(key, certificate.getPublicKey());
-        }
-        catch (IllegalArgumentException ex) {
-            throw new TlsCertificateException(keyFile + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static X509Certificate readFirstCertificate(Path file) {
-        return readCertificates(file).get(0);
-    }
-
-    private static List<X509Certificate> readCertificates(Path file) {
-        try {
-            return PemFiles.readCertificates(file);
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException(ex.getMessage(), ex);
-        }
-    }
-
-    private static PrivateKey readPrivateKey(Path file) {
-        try {
-            return PemFiles.readPrivateKey(file);
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException(ex.getMessage(), ex);
-        }
-    }
-
-    private static List<String> missing(Path... paths) {
-        List<String> names = new ArrayList<>();
-        for (Path path : paths) {
-            if (!Files.exists(path)) {
-                names.add(path.getFileName().toString());
-            }
-        }
-        return names;
-    }
-
-    private static List<String> existing(Path... paths) {
-        List<String> names = new ArrayList<>();
-        for (Path path : paths) {
-            if (Files.exists(path)) {
-                names.add(path.getFileName().toString());
-            }
-        }
-        return names;
+    /** The file names of those {@code paths} that exist ({@code present}) or do not. */
+    private static List<String> names(boolean present, Path... paths) {
+        return Arrays.stream(paths)
+            .filter((path) -> Files.exists(path) == present)
+            .map((path) -> path.getFileName().toString())
+            .toList();
     }
 
     private record ServingInspection(X509Certificate leaf, String problem, boolean routine) {

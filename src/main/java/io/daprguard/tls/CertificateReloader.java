@@ -1,6 +1,5 @@
 package io.daprguard.tls;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -16,32 +15,19 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleRegistry;
 
 /**
- * Keeps the {@value TlsBundleRegistrar#BUNDLE_NAME} SSL bundle in step with the files on disk, so a
- * rotated certificate (cert-manager renewing the Secret, an operator replacing it) is served without
- * a restart. No threads of its own: {@link CertificateReloadPoller} calls {@link #reload} on a timer.
+ * Keeps the {@value TlsBundleRegistrar#BUNDLE_NAME} SSL bundle in step with the files on disk; {@link
+ * CertificateReloadPoller} calls {@link #reload} on a timer.
  *
- * <p>Each {@link #reload} reads {@code tls.crt}, {@code tls.key} and the client CA file (if client
- * authentication is on) in full, following symbolic links, and compares the digest of their bytes
- * with the digest of what is loaded. Comparing content, not modification times or file events,
- * catches every kind of update, including the kubelet's atomic Secret-volume update
- * ({@code tls.crt -> ..data/tls.crt}, with the {@code ..data} symlink swapped to a new timestamped
- * directory), for which inotify events are unreliable.
+ * <p>Each call reads the files in full, following symbolic links, and compares the digest of their bytes with what
+ * is loaded. Comparing content, not modification times or file events, catches the kubelet's atomic Secret-volume
+ * update ({@code tls.crt -> ..data/tls.crt}, with {@code ..data} swapped to a new directory), for which inotify
+ * events are unreliable. Changed content goes into service only once it parses and the key matches; otherwise it is
+ * refused (a half-written file seen mid-update, a wrong key), the loaded bundle stays, it is reported once for as
+ * long as that content stays, and the next call looks again. Spring Boot applies a new bundle to new connections
+ * only; connections already open keep their certificate, so no request in flight fails.
  *
- * <p>Changed content is parsed, the key is checked against the first certificate of
- * {@code tls.crt}, and only then is the new bundle handed to
- * {@link SslBundleRegistry#updateBundle(String, SslBundle)}; Spring Boot's web server applies it to
- * new TLS connections, while connections already open keep the certificate they were established
- * with, so no request in flight fails. Content that cannot be read or parsed, or whose key does not
- * match (a half-written file seen mid-update, a wrong key), is <b>refused</b>: the loaded bundle
- * stays in service, a WARN line (never any key material) and the failure counter report it once
- * for as long as that content stays, and the next call looks again, so a later good pair is picked
- * up. A non-atomic update (a plain overwrite of both files) can be seen half-done by one poll; that
- * poll refuses what it saw, and the next one loads the complete pair.
- *
- * <p>{@code ca.crt} is read on every call as well, but only for the CA expiry gauge: it is not part
- * of the served bundle, and a problem with it is logged, not counted as a failed reload.
- *
- * <p>Thread-safe: the methods are synchronized.
+ * <p>{@code ca.crt} is read on every call as well, but only for the CA expiry gauge: it is not part of the served
+ * bundle, and a problem with it is logged, not counted as a failed reload. Thread-safe: the methods are synchronized.
  */
 public final class CertificateReloader {
 
@@ -117,16 +103,9 @@ public final class CertificateReloader {
      *     (start-up must fail then)
      */
     public synchronized SslBundle loadInitial() {
-        BundleContents contents;
-        try {
-            contents = BundleContents.read(files, clientCaFile);
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException(withClientCaHint(ex.getMessage()), ex);
-        }
         ServingBundle bundle;
         try {
-            bundle = loader.load(contents);
+            bundle = loader.load(BundleContents.read(files, clientCaFile));
         }
         catch (TlsCertificateException ex) {
             String hinted = withClientCaHint(ex.getMessage());
@@ -162,7 +141,7 @@ public final class CertificateReloader {
         try {
             contents = BundleContents.read(files, clientCaFile);
         }
-        catch (IOException ex) {
+        catch (TlsCertificateException ex) {
             return refuse("unreadable: " + ex.getMessage(), ex.getMessage(), null);
         }
         String digest = contents.digest();
@@ -252,14 +231,9 @@ public final class CertificateReloader {
     }
 
     private X509Certificate readCaCertificate() {
-        try {
-            byte[] pem = PemFiles.readBytes(files.caCertificate(), "certificates");
-            caFingerprint = BundleContents.digest(pem);
-            return PemFiles.parseCertificates(pem, files.caCertificate()).get(0);
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException(ex.getMessage(), ex);
-        }
+        byte[] pem = PemFiles.readBytes(files.caCertificate(), "certificates");
+        caFingerprint = BundleContents.digest(pem);
+        return PemFiles.parseCertificates(pem, files.caCertificate()).get(0);
     }
 
     /** Updates the CA expiry gauge if {@code ca.crt} changed; a problem is logged once per content. */
@@ -268,7 +242,7 @@ public final class CertificateReloader {
         try {
             pem = PemFiles.readBytes(files.caCertificate(), "certificates");
         }
-        catch (IOException ex) {
+        catch (TlsCertificateException ex) {
             reportCaProblem("unreadable: " + ex.getMessage(), ex.getMessage());
             return;
         }
@@ -280,7 +254,7 @@ public final class CertificateReloader {
         try {
             ca = PemFiles.parseCertificates(pem, files.caCertificate()).get(0);
         }
-        catch (IOException ex) {
+        catch (TlsCertificateException ex) {
             reportCaProblem(digest, ex.getMessage());
             return;
         }

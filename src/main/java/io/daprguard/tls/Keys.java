@@ -1,5 +1,6 @@
 package io.daprguard.tls;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -8,6 +9,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 
 /** Key helpers shared by generation and loading. Plain JCA, no Spring. */
@@ -75,6 +77,27 @@ final class Keys {
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("Cannot check whether the private key matches the certificate: "
                     + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Throws unless {@code key} belongs to {@code certificate}.
+     *
+     * @param keyFile where the key was read, for the message
+     * @param certificateDescription what the certificate is, for the message ("{@code keyFile} does not belong to
+     *     {@code certificateDescription}")
+     * @throws TlsCertificateException if it does not, or the key is of a type this server does not use
+     */
+    static void requireMatch(PrivateKey key, X509Certificate certificate, Path keyFile, String certificateDescription) {
+        boolean matches;
+        try {
+            matches = matches(key, certificate.getPublicKey());
+        }
+        catch (IllegalArgumentException ex) {
+            throw new TlsCertificateException(keyFile + ": " + ex.getMessage(), ex);
+        }
+        if (!matches) {
+            throw new TlsCertificateException(keyFile + " does not belong to " + certificateDescription);
         }
     }
 

@@ -43,13 +43,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes PEM certificate and key files. Plain Bouncy Castle and NIO, no Spring.
+ * Reads and writes PEM certificate and key files. A read that fails throws {@link TlsCertificateException} with a
+ * message naming the file; a write that fails throws {@link IOException}.
  *
- * <p>Writes are atomic: content goes to a temporary file in the target's directory, is forced to
- * disk, and is then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, so a crash
- * leaves either the old file or the complete new one, never half a key. On POSIX file systems
- * private keys are created {@code rw-------} (and certificates {@code rw-r--r--}) from the start,
- * not restricted after the fact; other file systems keep their default permissions.
+ * <p>Writes are atomic (temporary file, forced to disk, renamed over the target), so a crash leaves the old file or
+ * the complete new one, never half a key; private keys are created {@code rw-------} from the start, not restricted
+ * after the fact, so there is no moment at which another user can read them.
  */
 public final class PemFiles {
 
@@ -132,9 +131,9 @@ public final class PemFiles {
      *
      * @param file the PEM file
      * @return at least one certificate
-     * @throws IOException if the file cannot be read, or holds no (valid) certificate
+     * @throws TlsCertificateException if the file cannot be read, or holds no (valid) certificate
      */
-    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+    public static List<X509Certificate> readCertificates(Path file) {
         return parseCertificates(readBytes(file, "certificates"), file);
     }
 
@@ -145,9 +144,9 @@ public final class PemFiles {
      * @param pem the PEM content (US-ASCII)
      * @param origin the file the content was read from, for messages
      * @return at least one certificate
-     * @throws IOException if the content holds no (valid) certificate
+     * @throws TlsCertificateException if the content holds no (valid) certificate
      */
-    public static List<X509Certificate> parseCertificates(byte[] pem, Path origin) throws IOException {
+    public static List<X509Certificate> parseCertificates(byte[] pem, Path origin) {
         List<X509Certificate> certificates = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader reader = asciiReader(pem); PEMParser parser = new PEMParser(reader)) {
@@ -158,10 +157,10 @@ public final class PemFiles {
             }
         }
         catch (IOException | CertificateException | RuntimeException ex) {
-            throw new IOException("Cannot read certificates from " + origin + ": " + describe(ex), ex);
+            throw new TlsCertificateException("Cannot read certificates from " + origin + ": " + describe(ex), ex);
         }
         if (certificates.isEmpty()) {
-            throw new IOException(origin + " contains no PEM CERTIFICATE block");
+            throw new TlsCertificateException(origin + " contains no PEM CERTIFICATE block");
         }
         return List.copyOf(certificates);
     }
@@ -173,9 +172,9 @@ public final class PemFiles {
      *
      * @param file the PEM file
      * @return the key
-     * @throws IOException if the file cannot be read, holds no key, or holds an encrypted one
+     * @throws TlsCertificateException if the file cannot be read, holds no key, or holds an encrypted one
      */
-    public static PrivateKey readPrivateKey(Path file) throws IOException {
+    public static PrivateKey readPrivateKey(Path file) {
         return parsePrivateKey(readBytes(file, "a private key"), file);
     }
 
@@ -185,9 +184,9 @@ public final class PemFiles {
      * @param pem the PEM content (US-ASCII)
      * @param origin the file the content was read from, for messages
      * @return the key
-     * @throws IOException if the content holds no key, or an encrypted one
+     * @throws TlsCertificateException if the content holds no key, or an encrypted one
      */
-    public static PrivateKey parsePrivateKey(byte[] pem, Path origin) throws IOException {
+    public static PrivateKey parsePrivateKey(byte[] pem, Path origin) {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader reader = asciiReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
@@ -198,14 +197,14 @@ public final class PemFiles {
                     return converter.getPrivateKey(keyPair.getPrivateKeyInfo());
                 }
                 if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
-                    throw new IOException("the key is encrypted; provide it unencrypted (PKCS#8 PEM)");
+                    throw new TlsCertificateException("the key is encrypted; provide it unencrypted (PKCS#8 PEM)");
                 }
             }
         }
         catch (IOException | RuntimeException ex) {
-            throw new IOException("Cannot read a private key from " + origin + ": " + describe(ex), ex);
+            throw new TlsCertificateException("Cannot read a private key from " + origin + ": " + describe(ex), ex);
         }
-        throw new IOException(origin + " contains no PEM private key");
+        throw new TlsCertificateException(origin + " contains no PEM private key");
     }
 
     /**
@@ -214,14 +213,14 @@ public final class PemFiles {
      * @param file the file
      * @param what what was to be read from it ("certificates", "a private key"), for the message
      * @return its bytes
-     * @throws IOException if it cannot be read; the message names the file ("no such file" if absent)
+     * @throws TlsCertificateException if it cannot be read; the message names the file ("no such file" if absent)
      */
-    static byte[] readBytes(Path file, String what) throws IOException {
+    static byte[] readBytes(Path file, String what) {
         try {
             return Files.readAllBytes(file);
         }
         catch (IOException ex) {
-            throw new IOException("Cannot read " + what + " from " + file + ": " + describe(ex), ex);
+            throw new TlsCertificateException("Cannot read " + what + " from " + file + ": " + describe(ex), ex);
         }
     }
 

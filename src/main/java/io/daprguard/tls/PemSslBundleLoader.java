@@ -1,7 +1,5 @@
 package io.daprguard.tls;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -13,13 +11,9 @@ import org.springframework.boot.ssl.pem.PemSslStore;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 
 /**
- * Turns the serving PEM files ({@code tls.crt}, {@code tls.key}) and, when clients are
- * authenticated, the client CA file into a Spring Boot {@link SslBundle} restricted to
- * {@link #ENABLED_PROTOCOLS}. It only reads; it never generates.
- *
- * <p>Kept separate from start-up provisioning so that the {@link CertificateReloader} can build a
- * new bundle from changed files and hand it to
- * {@link org.springframework.boot.ssl.SslBundleRegistry#updateBundle(String, SslBundle)}.
+ * Turns the serving PEM files ({@code tls.crt}, {@code tls.key}) and, when clients are authenticated, the client CA
+ * file into a Spring Boot {@link SslBundle} restricted to {@link #ENABLED_PROTOCOLS}. The one place that checks that
+ * the serving key belongs to the certificate: at start-up (provided files and the initial load) and on every reload.
  */
 public final class PemSslBundleLoader {
 
@@ -36,14 +30,7 @@ public final class PemSslBundleLoader {
      * @throws TlsCertificateException if a file cannot be read or the key does not match
      */
     public SslBundle load(CertificateFiles files) {
-        BundleContents contents;
-        try {
-            contents = BundleContents.read(files, null);
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException(ex.getMessage(), ex);
-        }
-        return load(contents).sslBundle();
+        return load(BundleContents.read(files, null)).sslBundle();
     }
 
     /**
@@ -57,38 +44,16 @@ public final class PemSslBundleLoader {
      *     message names the file and never contains key material
      */
     ServingBundle load(BundleContents contents) {
-        List<X509Certificate> chain;
-        PrivateKey key;
-        List<X509Certificate> clientCas;
-        try {
-            chain = PemFiles.parseCertificates(contents.certificatePem(), contents.certificateFile());
-            key = PemFiles.parsePrivateKey(contents.keyPem(), contents.keyFile());
-            clientCas = (contents.clientCaFile() != null)
-                    ? PemFiles.parseCertificates(contents.clientCaPem(), contents.clientCaFile()) : List.of();
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException(ex.getMessage(), ex);
-        }
-        requireMatchingKey(key, chain.get(0), contents.keyFile(), contents.certificateFile());
+        List<X509Certificate> chain = PemFiles.parseCertificates(contents.certificatePem(), contents.certificateFile());
+        PrivateKey key = PemFiles.parsePrivateKey(contents.keyPem(), contents.keyFile());
+        List<X509Certificate> clientCas = (contents.clientCaFile() != null)
+                ? PemFiles.parseCertificates(contents.clientCaPem(), contents.clientCaFile()) : List.of();
+        Keys.requireMatch(key, chain.get(0), contents.keyFile(),
+                contents.certificateFile() + " (the first certificate in it)");
         PemSslStore keyStore = PemSslStore.of(chain, key);
         PemSslStore trustStore = clientCas.isEmpty() ? null : PemSslStore.of(clientCas, null);
         SslOptions options = SslOptions.of(null, ENABLED_PROTOCOLS.toArray(String[]::new));
         SslBundle bundle = SslBundle.of(new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, options);
         return new ServingBundle(bundle, chain, clientCas, contents.digest());
-    }
-
-    private static void requireMatchingKey(PrivateKey key, X509Certificate certificate, Path keyFile,
-            Path certificateFile) {
-        boolean matches;
-        try {
-            matches = Keys.matches(key, certificate.getPublicKey());
-        }
-        catch (IllegalArgumentException ex) {
-            throw new TlsCertificateException(keyFile + ": " + ex.getMessage(), ex);
-        }
-        if (!matches) {
-            throw new TlsCertificateException(keyFile + " does not belong to " + certificateFile
-                    + " (the first certificate in it)");
-        }
     }
 }

@@ -1,7 +1,5 @@
 package io.daprguard.tls;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -12,13 +10,10 @@ import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.ssl.SslBundleRegistry;
 
 /**
- * Registers the server's SSL bundle, {@value #BUNDLE_NAME}, which {@code server.ssl.bundle} refers
- * to. Before loading the files it lets the {@link CertificateProvisioner} create or check them, and
- * it logs where the CA certificate is and its {@code caBundle} form. The bundle is loaded by the
- * {@link CertificateReloader}, which later replaces it when the files change.
- *
- * <p>Spring Boot calls {@link #registerBundles(SslBundleRegistry)} once, when the SSL bundle
- * registry is created, i.e. before the web server starts; any failure there stops start-up.
+ * Registers the server's SSL bundle, {@value #BUNDLE_NAME}: lets the {@link CertificateProvisioner} create or check
+ * the files, logs the CA's {@code caBundle} form, and registers what the {@link CertificateReloader} loads. Spring
+ * Boot calls {@link #registerBundles(SslBundleRegistry)} once, before the web server starts, so any failure here
+ * stops start-up.
  */
 public final class TlsBundleRegistrar implements SslBundleRegistrar {
 
@@ -56,13 +51,7 @@ public final class TlsBundleRegistrar implements SslBundleRegistrar {
     }
 
     private static void logCaBundle(CertificateFiles files) {
-        byte[] caPem;
-        try {
-            caPem = Files.readAllBytes(files.caCertificate());
-        }
-        catch (IOException ex) {
-            throw new TlsCertificateException("Cannot read " + files.caCertificate() + ": " + ex.getMessage(), ex);
-        }
+        byte[] caPem = PemFiles.readBytes(files.caCertificate(), "certificates");
         log.info("TLS CA certificate: {}", files.caCertificate());
         log.info("TLS caBundle (base64 of {}, for the webhook configuration's caBundle): {}",
                 CertificateFiles.CA_CERTIFICATE, Base64.getEncoder().encodeToString(caPem));

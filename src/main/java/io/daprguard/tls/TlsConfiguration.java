@@ -14,12 +14,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Wires the HTTPS listener's certificates into Spring Boot's SSL bundles: a
- * {@link TlsBundleRegistrar} registers the {@value TlsBundleRegistrar#BUNDLE_NAME} bundle that
- * {@code server.ssl.bundle} names, a {@link CertificateReloadPoller} puts rotated files into service
- * without a restart, {@link CertificateMetrics} reports expiry and reloads, and a
- * {@link ClientAuthenticationCustomizer} requires client certificates when
- * {@code dapr-guard.tls.client-ca-file} is set.
+ * Wires the HTTPS listener's certificates into Spring Boot's SSL bundles ({@code server.ssl.bundle} names the one
+ * {@link TlsBundleRegistrar} registers) and keeps them current.
  *
  * <p>Active only when an embedded web server will actually be started and SSL is not switched off
  * with {@code server.ssl.enabled=false}. In particular a {@code @SpringBootTest} with the default

@@ -14,14 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings for the HTTPS listener's certificate material, bound from {@code dapr-guard.tls.*}.
- *
- * <p>The server reads {@code ca.crt}, {@code tls.crt} and {@code tls.key} (PEM) from {@link #dir()}.
- * With {@link #generate()} on (the default, meant for local use), missing files are created at
- * start-up by a local CA whose key is kept as {@code ca.key}; in a cluster the Helm chart turns
- * generation off and mounts a Secret instead. The files are polled every {@link #reloadInterval()}
- * and a changed, valid serving pair replaces the served one without a restart (see
- * {@link CertificateReloader}).
+ * Settings for the HTTPS listener's certificate material, bound from {@code dapr-guard.tls.*} (the README's TLS
+ * section says how they are used).
  *
  * @param dir directory holding the PEM files; relative paths resolve against the working directory
  * @param generate whether missing, expired or mismatched files may be (re)generated at start-up
