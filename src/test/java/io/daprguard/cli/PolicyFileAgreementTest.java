@@ -57,36 +57,31 @@ class PolicyFileAgreementTest {
     }
 
     @Test
-    void aWholeServerConfigurationGivesTheSamePolicy() throws Exception {
+    void theServersOwnApplicationYamlGivesTheSameSettings() throws Exception {
+        Path file = Path.of("src/main/resources/application.yaml");
+
+        DaprGuardProperties server = server(file);
+
+        assertThat(PolicyLoader.properties(file, Map.of())).isEqualTo(server);
+        assertThat(PolicyLoader.load(file, Map.of())).isEqualTo(server.toPolicy());
+    }
+
+    @Test
+    void laterDocumentsWinAndProfileDocumentsAreSkippedAsByTheServer() throws Exception {
         Path file = write("""
-                server:
-                  port: 8443
                 dapr-guard:
                   mode: enforce
-                  mutateTemplates: true
                   max-request-size: 4MB
-                  rules:
-                    log-level: deny
-                    api-token: off
-                  skippable: [app-id, log-level]
-                  sidecar:
-                    memory-limit: 2Gi
-                    gomemlimit-percent: 80
-                  skip:
-                    max-duration: 30d
-                  tls:
-                    dir: /etc/certs
-                    generate: false
+                  rules: {log-level: deny, app-token: off}
+                  skip: {max-duration: 30d}
+                  tls: {dir: /etc/certs, generate: false}
                 ---
                 dapr-guard:
                   mode: audit
+                  validateFailOpen: true
                 ---
-                spring:
-                  config:
-                    activate:
-                      on-profile: dev
-                dapr-guard:
-                  mode: enforce
+                spring.config.activate.on-profile: dev
+                dapr-guard.mode: enforce
                 """);
 
         DaprGuardProperties server = server(file);
@@ -95,8 +90,9 @@ class PolicyFileAgreementTest {
         assertThat(check).isEqualTo(server);
         assertThat(PolicyLoader.load(file, Map.of())).isEqualTo(server.toPolicy());
         assertThat(check.mode()).as("a later document wins; a profile's is skipped").isEqualTo(Mode.AUDIT);
-        assertThat(check.toPolicy().action("api-token")).as("YAML 1.1 'off' is false, bound as the server does")
-                .isEqualTo(server.toPolicy().action("api-token")).isEqualTo(Action.OFF);
+        assertThat(check.validateFailOpen()).isTrue();
+        assertThat(check.toPolicy().action("app-token")).as("YAML 1.1 'off' is false, bound as the server does")
+                .isEqualTo(Action.OFF);
     }
 
     /** The server's binding path: a Spring application reading only this file, binding {@link DaprGuardProperties}. */
