@@ -59,7 +59,7 @@ public final class ClusterAuditService implements AutoCloseable {
             AuditSettings settings, Policy policy, Supplier<KubeApi> connect, AuditMetrics metrics, Clock clock,
             String identity) {
         this.settings = settings;
-        this.audit = new ClusterAudit(policy, settings.modes());
+        this.audit = new ClusterAudit(policy, settings.modes(), clock);
         this.connect = connect;
         this.metrics = metrics;
         this.clock = clock;
