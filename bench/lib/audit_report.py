@@ -24,8 +24,9 @@ P99_RATIO_LIMIT = 2.0       # admission p99 during a run at most twice the p99 w
 RATE_RATIO_LIMIT = 0.8      # admission throughput during a run at least 80 % of the throughput without
 MARGIN_MS = 2000
 
-RUN_LINE = re.compile(r"cluster audit: (\d+) findings, (\d+) namespaces, (\d+) objects, (\d+) API calls, "
-                      r"([0-9.]+) s(?:; reports: (\d+) created, (\d+) updated, (\d+) deleted, (\d+) unchanged)?")
+RUN_LINE = re.compile(r"cluster audit: (\d+) findings, (\d+) namespaces, (\d+) objects, (\d+) API calls"
+                      r"(?: \(\d+ to read\))?, ([0-9.]+) s"
+                      r"(?:; reports: (\d+) created, (\d+) updated, (\d+) deleted, (\d+) unchanged)?")
 GC_LINE = re.compile(r"\[(\d+)ms\] GC\(\d+\) (Pause \w+).*? ([0-9.]+)ms$")
 
 

@@ -132,10 +132,12 @@ public final class ClusterAudit {
         private final List<String> failures = new ArrayList<>();
         private String controlPlaneVersion;
         private boolean unreachable;
+        private final int callsBefore;
 
         Run(ClusterReader reader, String onlyNamespace) {
             this.reader = reader;
             this.onlyNamespace = onlyNamespace;
+            this.callsBefore = reader instanceof KubeApi api ? api.calls() : 0;
         }
 
         void execute() {
@@ -157,7 +159,7 @@ public final class ClusterAudit {
         }
 
         AuditResult result() {
-            int calls = reader instanceof KubeApi api ? api.calls() : 0;
+            int calls = reader instanceof KubeApi api ? api.calls() - callsBefore : 0;
             return new AuditResult(findings, new ArrayList<>(subjects), objects, audited.keySet(),
                     failures.isEmpty() ? null : String.join("; ", failures), calls);
         }
