@@ -172,7 +172,7 @@ wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
 kill "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
-grep -E 'java.lang.OutOfMemoryError|Terminating due to' "$RAW/server.log" >"$RAW/fatal.txt" || true
+
 
 DATE=$(date -u +%Y-%m-%d)
 REPORT=bench/results/$DATE-audit-$COMMIT.md

@@ -6,7 +6,7 @@
 Reads: machine.txt, cluster.json (what the fake API server generated), calls.log (every call the fake answered:
 "epoch_ms method path status bytes items"), server.log (dapr-guard's "cluster audit: ..." line per run), trace.txt
 (every evaluated admission answer of the measured window: "end_epoch_ms latency_us"), load.json (the load client's
-own summary), rss.txt ("epoch_ms VmRSS_kB VmHWM_kB"), gc.log (-Xlog:gc with epoch milliseconds), fatal.txt.
+own summary), rss.txt ("epoch_ms VmRSS_kB VmHWM_kB"), gc.log (-Xlog:gc with epoch milliseconds).
 
 An audit run starts with its cluster-wide Namespace list (the fake logs a call when it has answered it) and ends
 with its last call other than the Lease's (leader election renews the lease whether or not a run is in progress).
@@ -96,7 +96,8 @@ def main():
     rss = [tuple(int(x) for x in line.split()) for line in read_lines(os.path.join(raw, "rss.txt")) if line.strip()]
     gcs = [GC_LINE.search(line) for line in read_lines(os.path.join(raw, "gc.log"))]
     gcs = [(int(m.group(1)), m.group(2), float(m.group(3))) for m in gcs if m]
-    fatal = "\n".join(read_lines(os.path.join(raw, "fatal.txt"))).strip()
+    fatal = "\n".join(line for line in read_lines(os.path.join(raw, "server.log"))
+                      if "java.lang.OutOfMemoryError" in line or "Terminating due to" in line).strip()
     load_start = trace[0][0] if trace else 0
     load_end = trace[-1][0] if trace else 0
 
@@ -203,7 +204,10 @@ def main():
                         pd <= P99_RATIO_LIMIT * pw, "{} ms vs {} ms".format(fmt_ms(pd), fmt_ms(pw))))
         verdict.append(("admission throughput during a run at least {:.0f} % of without".format(
             RATE_RATIO_LIMIT * 100), rd >= RATE_RATIO_LIMIT * rw, "{:,.0f}/s vs {:,.0f}/s".format(rd, rw)))
-    verdict.append(("every run succeeded, no fatal error", not failed and not fatal and bool(runs), ""))
+    verdict.append(("every run completed, no fatal error",
+                    not failed and not fatal and bool(runs) and len(server_runs) >= len(runs),
+                    "{} runs started, {} completed{}".format(len(runs), len(server_runs),
+                                                            ", server died" if fatal else "")))
     out += ["## Verdict", "", "| check | result | figures |", "|---|---|---|"]
     for name, ok, figures in verdict:
         out.append("| {} | {} | {} |".format(name, "met" if ok else "missed", figures))
