@@ -13,7 +13,7 @@ import java.util.Set;
  * @param objects how many objects of each kind were read in the audited namespaces ({@code Pod} counts every pod)
  * @param namespaces the namespaces audited
  * @param failure why the run is incomplete (one line), or null when it read everything
- * @param calls API calls made
+ * @param calls API calls this run made (to read; the server adds its report writes, {@link #withCalls})
  */
 public record AuditResult(
         List<AuditFinding> findings, List<ObjectRef> subjects, Map<String, Integer> objects, Set<String> namespaces,
@@ -24,6 +24,11 @@ public record AuditResult(
         subjects = List.copyOf(subjects);
         objects = Map.copyOf(objects);
         namespaces = Set.copyOf(namespaces);
+    }
+
+    /** The same result with another count of API calls. */
+    public AuditResult withCalls(int total) {
+        return new AuditResult(findings, subjects, objects, namespaces, failure, total);
     }
 
     /** Everything was read and judged: only then may reports be deleted or emptied. */

@@ -5,6 +5,7 @@ import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
 import io.daprguard.policy.ReviewRequest;
+import io.daprguard.policy.RuleSkip;
 import io.daprguard.policy.Verdict;
 import io.daprguard.policy.Webhook;
 import io.daprguard.rules.Action;
@@ -14,6 +15,7 @@ import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.NamespaceFacts;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
 import io.daprguard.rules.Rules;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +43,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       says how many of its pods are affected and that the workload needs a restart.
  *   <li>Namespaces the webhook would not review are not read further; in audit-mode namespaces a denial is reported
  *       as the warning it would be ({@code would deny: ...}).
+ *   <li>A cross-object finding honours the exceptions of the object it is reported on ({@code daprguard.io/skip},
+ *       {@code skip-until}, {@code skip-reason} on the workload's pod template or the workload, a bare pod, a
+ *       Component), decided as a review decides them: a skippable rule is left out until the exception ends, then
+ *       reported again with a note that it expired.
  * </ul>
  *
  * <p>A failed call does not stop the run unless the apiserver cannot be reached at all: everything else is still
@@ -61,8 +67,13 @@ public final class ClusterAudit {
     private final NamespaceModes modes;
 
     public ClusterAudit(Policy policy, NamespaceModes modes) {
+        this(policy, modes, Clock.systemUTC());
+    }
+
+    /** @param clock tells whether a {@code daprguard.io/skip-until} has passed */
+    public ClusterAudit(Policy policy, NamespaceModes modes, Clock clock) {
         this.policy = policy;
-        this.engine = new PolicyEngine(policy);
+        this.engine = new PolicyEngine(policy, clock);
         this.modes = modes;
     }
 
@@ -113,16 +124,20 @@ public final class ClusterAudit {
         private final Map<String, Facts> facts = new HashMap<>();
         private final Map<String, ObjectRef> owned = new HashMap<>();
         private final Map<ObjectRef, PodGroup> pods = new LinkedHashMap<>();
+        /** The skip annotations of the objects that have any: cross-object findings on them honour them. */
+        private final Map<ObjectRef, List<Map<String, String>>> skips = new HashMap<>();
         private final List<AuditFinding> findings = new ArrayList<>();
         private final Set<ObjectRef> subjects = new LinkedHashSet<>();
         private final Map<String, Integer> objects = new TreeMap<>();
         private final List<String> failures = new ArrayList<>();
         private String controlPlaneVersion;
         private boolean unreachable;
+        private final int callsBefore;
 
         Run(ClusterReader reader, String onlyNamespace) {
             this.reader = reader;
             this.onlyNamespace = onlyNamespace;
+            this.callsBefore = reader instanceof KubeApi api ? api.calls() : 0;
         }
 
         void execute() {
@@ -144,7 +159,7 @@ public final class ClusterAudit {
         }
 
         AuditResult result() {
-            int calls = reader instanceof KubeApi api ? api.calls() : 0;
+            int calls = reader instanceof KubeApi api ? api.calls() - callsBefore : 0;
             return new AuditResult(findings, new ArrayList<>(subjects), objects, audited.keySet(),
                     failures.isEmpty() ? null : String.join("; ", failures), calls);
         }
@@ -244,6 +259,8 @@ public final class ClusterAudit {
             ObjectRef ref = new ObjectRef(kind.apiVersion(), kind.kind(), namespace, name);
             Verdict verdict = judge(ref, kind, object, mode);
             String pointer = kind == ApiKind.CRONJOB ? "/spec/jobTemplate/spec/template" : "/spec/template";
+            rememberSkips(ref, object.at(pointer + "/metadata/annotations"),
+                    object.path("metadata").path("annotations"));
             if (verdict != null && verdict.reviewed()) {
                 app(ref, object.at(pointer + "/metadata/annotations"));
             }
@@ -274,6 +291,7 @@ public final class ClusterAudit {
             }
             if (controller == null) {
                 app(owner, object.path("metadata").path("annotations"));
+                rememberSkips(owner, object.path("metadata").path("annotations"));
             }
             PodGroup group = pods.computeIfAbsent(owner, key -> new PodGroup());
             group.pods++;
@@ -289,6 +307,7 @@ public final class ClusterAudit {
             if (ref == null) {
                 return;
             }
+            rememberSkips(ref, object.path("metadata").path("annotations"));
             List<String> scopes = new ArrayList<>();
             object.path("scopes").forEach(scope -> scopes.add(scope.asString("")));
             JsonNode store = object.path("auth").path("secretStore");
@@ -369,10 +388,16 @@ public final class ClusterAudit {
                         continue;
                     }
                     for (ClusterProblem problem : rule.check(namespaceFacts)) {
+                        RuleSkip skip = engine.skipOf(rule.id(), skips.getOrDefault(problem.subject(), List.of()));
+                        if (skip.skipped()) {
+                            continue;
+                        }
                         boolean deny = action == Action.DENY && !problem.problem().advisory();
                         subjects.add(problem.subject());
                         add(problem.subject(), rule.id(), deny ? AuditFinding.Level.DENY : AuditFinding.Level.WARN,
-                                problem.problem().message(), audited.get(namespace));
+                                problem.problem().message()
+                                        + (skip.expiredOn() == null ? "" : PolicyEngine.expiredNote(skip.expiredOn())),
+                                audited.get(namespace));
                     }
                 }
             }
@@ -393,6 +418,30 @@ public final class ClusterAudit {
                 objects.merge(kind, 1, Integer::sum);
             }
             return mode;
+        }
+
+        /**
+         * Keeps an object's skip annotations when it has any (the pod template's first, then the workload's, as a
+         * review reads them), for the cross-object findings reported on it.
+         */
+        private void rememberSkips(ObjectRef ref, JsonNode... annotations) {
+            List<Map<String, String>> sources = new ArrayList<>();
+            boolean asked = false;
+            for (JsonNode node : annotations) {
+                Map<String, String> map = new HashMap<>();
+                for (String key : new String[] {PolicyEngine.SKIP_ANNOTATION, PolicyEngine.SKIP_UNTIL_ANNOTATION,
+                        PolicyEngine.SKIP_REASON_ANNOTATION}) {
+                    JsonNode value = node.path(key);
+                    if (value.isString()) {
+                        map.put(key, value.asString());
+                    }
+                }
+                asked |= map.containsKey(PolicyEngine.SKIP_ANNOTATION);
+                sources.add(map);
+            }
+            if (asked) {
+                skips.put(ref, sources);
+            }
         }
 
         private Facts facts(String namespace) {

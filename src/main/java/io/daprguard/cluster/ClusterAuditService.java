@@ -59,7 +59,7 @@ public final class ClusterAuditService implements AutoCloseable {
             AuditSettings settings, Policy policy, Supplier<KubeApi> connect, AuditMetrics metrics, Clock clock,
             String identity) {
         this.settings = settings;
-        this.audit = new ClusterAudit(policy, settings.modes());
+        this.audit = new ClusterAudit(policy, settings.modes(), clock);
         this.connect = connect;
         this.metrics = metrics;
         this.clock = clock;
@@ -155,6 +155,7 @@ public final class ClusterAuditService implements AutoCloseable {
             return;
         }
         long started = System.nanoTime();
+        int callsBefore = api.calls();
         AuditResult result = audit.run(api, null);
         String failure = result.failure();
         PolicyReports.Sync sync = null;
@@ -169,6 +170,8 @@ public final class ClusterAuditService implements AutoCloseable {
             return;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        int reads = result.calls();
+        result = result.withCalls(api.calls() - callsBefore);
         metrics.recorded(result, failure == null, seconds);
         if (failure != null) {
             failures++;
@@ -179,9 +182,10 @@ public final class ClusterAuditService implements AutoCloseable {
         }
         failures = 0;
         changes.logChanges(result);
-        log.info("cluster audit: {} findings, {} namespaces, {} objects, {} API calls, {} s{}", result.findings().size(),
-                result.namespaces().size(), result.objects().values().stream().mapToInt(Integer::intValue).sum(),
-                result.calls(), String.format(java.util.Locale.ROOT, "%.1f", seconds),
+        log.info("cluster audit: {} findings, {} namespaces, {} objects, {} API calls ({} to read), {} s{}",
+                result.findings().size(), result.namespaces().size(),
+                result.objects().values().stream().mapToInt(Integer::intValue).sum(), result.calls(), reads,
+                String.format(java.util.Locale.ROOT, "%.1f", seconds),
                 sync == null ? "" : "; reports: " + sync.created() + " created, " + sync.updated() + " updated, "
                         + sync.deleted() + " deleted, " + sync.unchanged() + " unchanged");
         schedule(settings.interval());

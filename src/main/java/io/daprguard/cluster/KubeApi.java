@@ -7,15 +7,23 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,6 +37,17 @@ import tools.jackson.databind.node.ObjectNode;
 public final class KubeApi implements ClusterReader, AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Reads one item of a list page after the other from the same parser: more tokens follow each. */
+    private static final JsonMapper ITEMS = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    /** Cuts off a list page that streams for longer than the call timeout. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dapr-guard-kube-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final KubernetesClient client;
     private final String base;
@@ -82,6 +101,13 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
         return calls.get();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each page is parsed as it streams in, one item at a time: only the item being judged is a tree in memory,
+     * never the page (a page of 500 pods is about 4 MB of JSON and took some 30 MB as one tree, more than the heap
+     * of a 320Mi container has to spare under admission load).
+     */
     @Override
     public void list(ApiKind kind, String namespace, String labelSelector, Consumer<ObjectNode> each)
             throws ClusterException {
@@ -95,19 +121,68 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
                 path.append("&continue=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
             }
             String what = "list " + kind.plural() + (namespace == null ? "" : " in " + namespace);
-            HttpResponse<String> response = send("GET", path.toString(), null, what);
-            if (response.code() == 404 && token == null) {
-                return;
+            HttpResponse<InputStream> response = send("GET", path.toString(), null, what, InputStream.class);
+            try (InputStream body = response.body()) {
+                if (response.code() == 404 && token == null) {
+                    return;
+                }
+                if (response.code() < 200 || response.code() >= 300) {
+                    check(response.code(), new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8), what);
+                }
+                token = readPage(body, each, what);
+            } catch (IOException e) {
+                throw new ClusterException(what + ": the answer from " + base + " broke off ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+                        0, e);
             }
-            JsonNode page = parse(check(response, what), what);
-            for (JsonNode item : page.path("items")) {
-                if (item instanceof ObjectNode object) {
-                    each.accept(object);
+        } while (token != null);
+    }
+
+    /**
+     * Hands each item of one list page to {@code each} as it is parsed, within the call timeout (a page that stalls
+     * is cut off); the page's {@code continue} token, or null on the last page.
+     */
+    private String readPage(InputStream body, Consumer<ObjectNode> each, String what) throws ClusterException {
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // closing is all it is for
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String token = null;
+        try (JsonParser parser = ITEMS.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new ClusterException(what + ": the answer is not a list", -1, null);
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                        if (item == null) {
+                            throw new ClusterException(what + ": the answer ends inside its items", -1, null);
+                        }
+                        if (item == JsonToken.START_OBJECT) {
+                            each.accept((ObjectNode) ITEMS.readTree(parser));
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                } else if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+                    String next = ITEMS.readTree(parser).path("continue").asString("");
+                    token = next.isEmpty() ? null : next;
+                } else {
+                    parser.skipChildren();
                 }
             }
-            token = page.path("metadata").path("continue").asString("");
-            token = token.isEmpty() ? null : token;
-        } while (token != null);
+        } catch (JacksonException e) {
+            throw new ClusterException(what + ": the answer is not JSON or broke off within "
+                    + timeout.toSeconds() + "s (" + e.getOriginalMessage() + ")", -1, e);
+        } finally {
+            watchdog.cancel(false);
+        }
+        return token;
     }
 
     @Override
@@ -151,6 +226,11 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
 
     private HttpResponse<String> send(String method, String path, ObjectNode body, String what)
             throws ClusterException {
+        return send(method, path, body, what, String.class);
+    }
+
+    private <T> HttpResponse<T> send(String method, String path, ObjectNode body, String what, Class<T> type)
+            throws ClusterException {
         try {
             limiter.acquire();
         } catch (InterruptedException e) {
@@ -168,7 +248,7 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
             default -> { }
         }
         try {
-            return http.sendAsync(request.build(), String.class).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return http.sendAsync(request.build(), type).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException(what + ": interrupted", 0, e);
@@ -184,9 +264,12 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
     }
 
     private static String check(HttpResponse<String> response, String what) throws ClusterException {
-        int code = response.code();
+        return check(response.code(), response.body(), what);
+    }
+
+    private static String check(int code, String body, String what) throws ClusterException {
         if (code >= 200 && code < 300) {
-            return response.body();
+            return body;
         }
         String reason = switch (code) {
             case 401 -> "unauthorized (401): the credentials were refused";
@@ -197,7 +280,7 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
         };
         String message = "";
         try {
-            message = JSON.readTree(response.body()).path("message").asString("");
+            message = JSON.readTree(body).path("message").asString("");
         } catch (JacksonException | IllegalArgumentException e) {
             // not a Status object
         }

@@ -71,6 +71,31 @@ public final class PolicyEngine implements Reviewer {
     }
 
     /**
+     * Whether one rule is skipped for an object, decided as for a review: the {@code daprguard.io/skip},
+     * {@code skip-until} and {@code skip-reason} annotations of each source (the object's own first, then its
+     * workload's), the policy's skippable rules, its skip limits, and this engine's clock. The cluster audit asks
+     * it for the findings of its cross-object rules, which no review produces.
+     *
+     * @param sources the annotations of each metadata that may carry a skip
+     */
+    public RuleSkip skipOf(String ruleId, List<Map<String, String>> sources) {
+        if (sources.stream().noneMatch(annotations -> annotations.containsKey(SKIP_ANNOTATION))) {
+            return RuleSkip.NONE;
+        }
+        SkipAnnotations.Decision skips = SkipAnnotations.decide(sources, policy, clock.instant());
+        if (skips.skipped().containsKey(ruleId)) {
+            return new RuleSkip(true, null);
+        }
+        String expired = skips.expired().get(ruleId);
+        return expired == null ? RuleSkip.NONE : new RuleSkip(false, expired);
+    }
+
+    /** What a finding of a rule whose exception expired ends with: {@code (the daprguard.io/skip exception ...)}. */
+    public static String expiredNote(String expiredOn) {
+        return " (the " + SKIP_ANNOTATION + " exception expired on " + expiredOn + ")";
+    }
+
+    /**
      * Reviews one request.
      *
      * @param mode the effective mode (the global one, or audit on the {@code /audit} paths)
@@ -238,8 +263,7 @@ public final class PolicyEngine implements Reviewer {
             List<String> denied = new ArrayList<>();
             List<String> warned = new ArrayList<>();
             String expiredOn = selection.expired().get(rule.id());
-            String note = expiredOn == null ? "" : " (the " + SKIP_ANNOTATION + " exception expired on " + expiredOn
-                    + ")";
+            String note = expiredOn == null ? "" : expiredNote(expiredOn);
             for (Problem problem : check.apply(rule)) {
                 String line = "[" + rule.id() + "] " + problem.message() + note;
                 if (problem.advisory() || action == Action.WARN) {

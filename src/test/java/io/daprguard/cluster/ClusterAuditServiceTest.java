@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,61 @@ class ClusterAuditServiceTest {
                     + "(plus a retry period and a slow machine's slack)").isLessThan(LEASE.multipliedBy(4));
             assertThat(first.leading()).isFalse();
         }
+    }
+
+    @Test
+    void ofThreeReplicasExactlyOneAuditsAndStoppingItHandsOverWithinTheLeaseDuration() throws Exception {
+        cluster.create(ClusterObjects.namespace("shop", null),
+                ClusterObjects.oldPod("shop", "bare", "none", "Running"));
+        List<MeterRegistry> registries = List.of(new SimpleMeterRegistry(), new SimpleMeterRegistry(),
+                new SimpleMeterRegistry());
+        List<ClusterAuditService> replicas = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            replicas.add(service("replica-" + i, new AuditMetrics(registries.get(i), Clock.systemUTC())));
+        }
+        try {
+            replicas.forEach(ClusterAuditService::start);
+            await().atMost(WAIT)
+                    .until(() -> successes(registries).stream().mapToDouble(Double::doubleValue).sum() >= 1);
+            List<Integer> leaders = leaders(replicas);
+            assertThat(leaders).as("exactly one replica holds the lease").hasSize(1);
+            int first = leaders.get(0);
+            assertThat(successes(registries)).as("only the leader ran the audit")
+                    .containsExactly(first == 0 ? 1.0 : 0.0, first == 1 ? 1.0 : 0.0, first == 2 ? 1.0 : 0.0);
+
+            long stopped = System.nanoTime();
+            replicas.get(first).close();
+            await().atMost(WAIT).until(() -> leaders(replicas).size() == 1);
+            Duration handOver = Duration.ofNanos(System.nanoTime() - stopped);
+            int second = leaders(replicas).get(0);
+            assertThat(second).as("another replica took over").isNotEqualTo(first);
+            assertThat(handOver).as("hand-over within the lease duration (plus a retry period and a slow "
+                    + "machine's slack)").isLessThan(LEASE.multipliedBy(4));
+            await().atMost(WAIT).until(() -> successes(registries).get(second) >= 1);
+            assertThat(leaders(replicas)).as("still exactly one").containsExactly(second);
+            for (int i = 0; i < 3; i++) {
+                if (i != first && i != second) {
+                    assertThat(successes(registries).get(i)).as("the third replica never audited").isZero();
+                }
+            }
+        } finally {
+            replicas.forEach(ClusterAuditService::close);
+        }
+    }
+
+    private static List<Integer> leaders(List<ClusterAuditService> replicas) {
+        List<Integer> leading = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).leading()) {
+                leading.add(i);
+            }
+        }
+        return leading;
+    }
+
+    private static List<Double> successes(List<MeterRegistry> registries) {
+        return registries.stream().map(registry -> registry.find("daprguard.audit.runs").tag("result", "success")
+                .counter()).map(counter -> counter == null ? 0.0 : counter.count()).toList();
     }
 
     @Test

@@ -11,6 +11,9 @@ import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
 import io.daprguard.rules.SidecarDefaults;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,6 +137,84 @@ class ClusterAuditTest {
 
         assertThat(result.namespaces()).containsExactly("shop");
         assertThat(result.subjects()).containsExactly(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+    }
+
+    /** A Deployment whose pod template carries the given extra annotations (YAML flow entries). */
+    private static tools.jackson.databind.JsonNode deploymentWith(String name, String annotations) {
+        return yaml("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: %1$s, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: %1$s}}
+                  template:
+                    metadata:
+                      labels: {app: %1$s}
+                      annotations: {dapr.io/enabled: "true", dapr.io/app-id: %1$s, %2$s}
+                    spec:
+                      containers: [{name: app, image: "acme/%1$s:1"}]
+                """.formatted(name, annotations));
+    }
+
+    private static final Clock NOW = Clock.fixed(Instant.parse("2026-12-06T12:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void crossObjectFindingsHonourTheExceptionsOfTheObjectTheyAreReportedOn() {
+        Policy policy = Policy.of(Mode.ENFORCE, Map.of(), Set.of("config-exists", "scopes-known-apps"),
+                SidecarDefaults.GUIDELINE, false);
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null))
+                .add(deploymentWith("orders", "dapr.io/config: tracng, daprguard.io/skip: config-exists, "
+                        + "daprguard.io/skip-until: 2026-12-31, daprguard.io/skip-reason: CHG-42 config lands Friday"))
+                .add(deploymentWith("cart", "dapr.io/config: tracng"))
+                .add(deploymentWith("billing", "dapr.io/config: tracng, daprguard.io/skip: config-exists, "
+                        + "daprguard.io/skip-until: 2027-12-31, daprguard.io/skip-reason: too far"))
+                .add(yaml("""
+                        apiVersion: dapr.io/v1alpha1
+                        kind: Component
+                        metadata:
+                          name: pubsub
+                          namespace: shop
+                          annotations: {daprguard.io/skip: scopes-known-apps, daprguard.io/skip-until: 2026-12-01,
+                                        daprguard.io/skip-reason: payments moves in}
+                        spec: {type: pubsub.redis, version: v1, metadata: [{name: redisHost, value: "redis:6379"}]}
+                        scopes: [orders, payments]
+                        """));
+
+        AuditResult result = new ClusterAudit(policy, new NamespaceModes(Set.of(), Mode.ENFORCE), NOW)
+                .run(cluster, null);
+
+        assertThat(of(result, "config-exists")).extracting(finding -> finding.subject().name())
+                .as("orders has a valid exception; billing's ends beyond the 90-day maximum, so it is refused")
+                .containsExactlyInAnyOrder("cart", "billing");
+        assertThat(of(result, "config-exists")).allSatisfy(finding -> assertThat(finding.message())
+                .doesNotContain("expired"));
+        assertThat(of(result, "scopes-known-apps")).singleElement().satisfies(finding -> {
+            assertThat(finding.subject()).isEqualTo(new ObjectRef("dapr.io/v1alpha1", "Component", "shop", "pubsub"));
+            assertThat(finding.message()).contains("payments")
+                    .endsWith(" (the daprguard.io/skip exception expired on 2026-12-01)");
+        });
+    }
+
+    @Test
+    void anExceptionForARuleThatIsNotSkippableLeavesTheFindingInPlace() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null))
+                .add(deploymentWith("orders", "daprguard.io/skip: app-id-unique, daprguard.io/skip-until: 2026-12-31,"
+                        + " daprguard.io/skip-reason: twin"))
+                .add(yaml("""
+                        apiVersion: apps/v1
+                        kind: StatefulSet
+                        metadata: {name: orders-db, namespace: shop}
+                        spec:
+                          template:
+                            metadata: {annotations: {dapr.io/enabled: "true", dapr.io/app-id: orders}}
+                            spec: {containers: [{name: app, image: "acme/db:1"}]}
+                        """));
+
+        AuditResult result = new ClusterAudit(Policy.standard(), new NamespaceModes(Set.of(), Mode.ENFORCE), NOW)
+                .run(cluster, null);
+
+        assertThat(of(result, "app-id-unique")).as("app-id-unique is deny-level, so not skippable by default")
+                .extracting(finding -> finding.subject().name()).containsExactlyInAnyOrder("orders", "orders-db");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.daprguard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.testcontainers.DockerClientFactory;
 
@@ -11,10 +11,11 @@ import org.testcontainers.DockerClientFactory;
  * {@code ./mvnw verify -Pe2e} asks for the real-cluster suite, so there a missing Docker engine is a failure, not the
  * skip that {@code @Testcontainers(disabledWithoutDocker = true)} makes of {@link K3sEndToEndIT} in the default build.
  * The e2e profile sets the property; without it (the default build) this is skipped, and so it is with
- * {@code -De2e.kubeconfig=PATH}, where the suite runs on that cluster and needs no Docker.
+ * {@code -De2e.kubeconfig=PATH} or {@code -De2e.context=NAME}, where the suite runs on that cluster and needs no
+ * Docker.
  */
 @EnabledIfSystemProperty(named = E2eDockerIT.REQUIRE_DOCKER, matches = "true")
-@DisabledIfSystemProperty(named = KubeconfigEndToEndIT.KUBECONFIG, matches = ".+")
+@DisabledIf("io.daprguard.e2e.KubeconfigEndToEndIT#requested")
 class E2eDockerIT {
 
     static final String REQUIRE_DOCKER = "daprguard.e2e.requireDocker";

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -19,11 +19,11 @@ import org.testcontainers.utility.DockerImageName;
  * /etc/hosts maps {@value E2eSettings#HOST_FROM_CONTAINERS} to the forwarder, a name the server's certificate covers.
  *
  * <p>Needs a Docker engine (it pulls {@value E2eSettings#K3S_IMAGE}); without one it is reported as skipped. Run it
- * alone with {@code ./mvnw verify -Pe2e}. With {@code -De2e.kubeconfig=PATH} the suite runs on that cluster instead
- * ({@link KubeconfigEndToEndIT}) and this class is skipped.
+ * alone with {@code ./mvnw verify -Pe2e}. With {@code -De2e.kubeconfig=PATH} or {@code -De2e.context=NAME} the
+ * suite runs on that cluster instead ({@link KubeconfigEndToEndIT}) and this class is skipped.
  */
 @Testcontainers(disabledWithoutDocker = true)
-@DisabledIfSystemProperty(named = KubeconfigEndToEndIT.KUBECONFIG, matches = ".+")
+@DisabledIf("io.daprguard.e2e.KubeconfigEndToEndIT#requested")
 class K3sEndToEndIT extends RealClusterSuite {
 
     private K3sContainer k3s;

@@ -67,7 +67,16 @@ public final class ReviewLoad {
 
     /** What one run asks for. */
     public record Options(String host, int port, String path, byte[] body, int connections, double warmupSeconds,
-            double seconds, long maxRequests, int timeoutMillis, SSLContext tls, int pauseAfterRefusalMillis) {}
+            double seconds, long maxRequests, int timeoutMillis, SSLContext tls, int pauseAfterRefusalMillis,
+            Path trace) {
+
+        /** Without a trace file. */
+        public Options(String host, int port, String path, byte[] body, int connections, double warmupSeconds,
+                double seconds, long maxRequests, int timeoutMillis, SSLContext tls, int pauseAfterRefusalMillis) {
+            this(host, port, path, body, connections, warmupSeconds, seconds, maxRequests, timeoutMillis, tls,
+                    pauseAfterRefusalMillis, null);
+        }
+    }
 
     /**
      * What one run measured; latencies in microseconds. {@code requests}, {@code perSecond} and the percentiles
@@ -99,10 +108,12 @@ public final class ReviewLoad {
     private final byte[] head;
     private final String uidNeedle;
     private final long startNanos;
+    private final long startEpochMillis;
     private final long measureFromNanos;
     private final long endNanos;
     private final AtomicLongArray perSecond;
     private final java.util.concurrent.atomic.AtomicLong budget;
+    private List<Connection> connections = List.of();
 
     private ReviewLoad(Options options) {
         this.options = options;
@@ -111,6 +122,7 @@ public final class ReviewLoad {
                 + options.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         String uid = uidOf(options.body());
         this.uidNeedle = uid == null ? null : "\"uid\":\"" + uid + "\"";
+        this.startEpochMillis = System.currentTimeMillis();
         this.startNanos = System.nanoTime();
         this.measureFromNanos = startNanos + (long) (options.warmupSeconds() * 1e9);
         this.endNanos = measureFromNanos + (long) (options.seconds() * 1e9);
@@ -125,7 +137,33 @@ public final class ReviewLoad {
     }
 
     private Result execute() throws InterruptedException {
+        Result result = measure();
+        if (options.trace() != null) {
+            writeTrace();
+        }
+        return result;
+    }
+
+    /**
+     * The trace: one line per evaluated answer of the measured window, "end_epoch_ms latency_us", in the order of
+     * the connections. bench/audit.sh splits it into the windows while an audit ran and the rest.
+     */
+    private void writeTrace() {
+        try (java.io.Writer out = Files.newBufferedWriter(options.trace())) {
+            for (Connection c : connections) {
+                for (int i = 0; i < c.count; i++) {
+                    long epochMillis = startEpochMillis + (c.ends[i] - startNanos) / 1_000_000L;
+                    out.write(epochMillis + " " + c.latencies[i] + "\n");
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Result measure() throws InterruptedException {
         List<Connection> connections = new ArrayList<>();
+        this.connections = connections;
         CountDownLatch done = new CountDownLatch(options.connections());
         for (int i = 0; i < options.connections(); i++) {
             Connection connection = new Connection();
@@ -196,6 +234,7 @@ public final class ReviewLoad {
     /** One keep-alive connection and the thread that drives it; at most one review in flight on it. */
     private final class Connection {
         long[] latencies = new long[1024];
+        long[] ends = new long[1024];
         int count;
         long[] refused = new long[64];
         int refusedCount;
@@ -238,7 +277,9 @@ public final class ReviewLoad {
             }
             if (count == latencies.length) {
                 latencies = Arrays.copyOf(latencies, count * 2);
+                ends = Arrays.copyOf(ends, count * 2);
             }
+            ends[count] = end;
             latencies[count++] = micros;
             int second = (int) ((end - measureFromNanos) / 1_000_000_000L);
             if (second < perSecond.length()) {
@@ -452,6 +493,7 @@ public final class ReviewLoad {
         long max = 0;
         int timeout = 10_000;
         int pause = 0;
+        Path trace = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -464,9 +506,10 @@ public final class ReviewLoad {
                 case "--max-requests" -> max = Long.parseLong(value);
                 case "--timeout-ms" -> timeout = Integer.parseInt(value);
                 case "--pause-after-refusal-ms" -> pause = Integer.parseInt(value);
+                case "--trace" -> trace = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + " (--url URL --body FILE [--ca FILE] [-c N] [--warmup S] [-d S] [--max-requests N]"
-                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS])");
+                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE])");
             }
             i++;
         }
@@ -475,7 +518,7 @@ public final class ReviewLoad {
         }
         java.net.URI uri = java.net.URI.create(url);
         Options options = new Options(uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(), uri.getRawPath(),
-                Files.readAllBytes(body), connections, warmup, seconds, max, timeout, tls(ca), pause);
+                Files.readAllBytes(body), connections, warmup, seconds, max, timeout, tls(ca), pause, trace);
         System.out.println(run(options).toJson());
     }
 }

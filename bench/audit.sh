@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# dapr-guard audit benchmark: the cluster audit of a large fake cluster, with admission load before, during and
+# after it.
+#
+# Usage: bench/audit.sh [--quick]
+#
+#   (default)  200 s of measured admission load (3-4 audit runs inside it): about 8 minutes on 2 cores.
+#   --quick    100 s of measured load (1-2 runs inside it): a smoke test of the pipeline; indicative only.
+#
+# What it does (bench/README.md, "Audit", explains every number):
+#   1. Builds target/dapr-guard.jar and the test classes (the load client io.daprguard.load.ReviewLoad), writes the
+#      review bodies.
+#   2. Starts the fake Kubernetes API server (bench/lib/fake_apiserver.py): 200 namespaces, 5 000 Dapr pods under
+#      1 000 workloads (Deployment -> ReplicaSet -> Pod, StatefulSet, DaemonSet, CronJob -> Job -> Pod),
+#      Components, Configurations, the Dapr control plane; chunked lists (limit/continue) of pre-rendered objects;
+#      the PolicyReport CRD; the Lease. It logs every call, so list calls are counted where they arrive.
+#   3. Starts dapr-guard exactly as the image and the chart run it (the Dockerfile's extracted layers, its AOT
+#      cache training run, its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the chart's 320Mi limit), with the audit on
+#      as the chart turns it on (page size 500, 20 calls/s, 1 000 results per report, kube-system and the release
+#      namespace excluded) and a kubeconfig naming the fake; interval 1m (the chart's is 10m: the interval does not
+#      change what one run costs, it only fits more runs into the measurement); first run 30 s after it leads.
+#   4. Admission load from the start: 32 closed-loop connections on /mutate (typical pod), 20 s warm-up, then the
+#      measured window; every answer's time and latency go to a trace, which the report splits into the windows
+#      while a run was in progress (from the fake's call log) and the rest. The first run (it creates the
+#      reports) and the later ones (nothing to write) run under this load. After the load, one more run without
+#      load gives the audit's unloaded wall time.
+#   5. VmRSS/VmHWM every 100 ms for the server's whole life; GC log with epoch timestamps (pauses per window).
+#   6. Writes bench/results/<date>-audit-<commit>.md and bench/results/audit-latest.md; raw output in
+#      bench/results/raw/audit-<stamp>-<commit>/ (git-ignored).
+#
+# Environment: BENCH_PORT / BENCH_MGMT_PORT (default 8443 / 9090), AUDIT_API_PORT (the fake, default 18080),
+# AUDIT_CONNECTIONS (default 32), AUDIT_NAMESPACES (default 200), AUDIT_JAR (a built dapr-guard.jar: no build),
+# AUDIT_JFR=1 (a JFR recording of the server, settings=profile, into the raw directory).
+# Needs python3, curl, ports free. The fake API server and the load generator run on the same machine.
+set -euo pipefail
+
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
+    *) echo "unknown argument: $arg (usage: bench/audit.sh [--quick])" >&2; exit 2 ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then MODE=quick LOAD=100; else MODE=full LOAD=200; fi
+WARM=20
+FIRST_RUN_DELAY=30
+CONNS=${AUDIT_CONNECTIONS:-32}
+NAMESPACES=${AUDIT_NAMESPACES:-200}
+PORT=${BENCH_PORT:-8443}
+MPORT=${BENCH_MGMT_PORT:-9090}
+APORT=${AUDIT_API_PORT:-18080}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+JAVA=java
+[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+JAVA_FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain -- src pom.xml Dockerfile 2>/dev/null)" ] || COMMIT="$COMMIT-dirty"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$ROOT/bench/results/raw/audit-$STAMP-$COMMIT
+WORK=$(mktemp -d)
+mkdir -p "$RAW"
+SERVER_PID="" FAKE_PID="" SAMPLER_PID=""
+cleanup() {
+  for pid in "$SAMPLER_PID" "$SERVER_PID" "$FAKE_PID"; do [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RAW/run.log" >&2; }
+
+for port in "$PORT" "$MPORT" "$APORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use: stop what listens there or set BENCH_PORT / BENCH_MGMT_PORT / AUDIT_API_PORT" >&2
+    exit 1
+  fi
+done
+JAR=${AUDIT_JAR:-}
+log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT${JAR:+, server $JAR})"
+[ -n "$JAR" ] || ./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
+JAR=${JAR:-target/dapr-guard.jar}
+APPJAR=$(basename "$JAR")  # extract --layers names the application jar after it
+./mvnw -B -q test-compile >>"$RAW/build.log" 2>&1
+python3 bench/gen_bodies.py "$WORK/bodies" >/dev/null
+CP=$ROOT/target/test-classes
+{
+  echo "date=$(date -u +%FT%TZ) commit=$COMMIT mode=$MODE server=$JAR connections=$CONNS load=${LOAD}s"
+  echo "cpu=$(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  echo "memory=$(free -m | awk '/Mem:/ {print $2}') MiB"
+  echo "java=$("$JAVA" -version 2>&1 | head -1)"
+  echo "python=$(python3 --version 2>&1)"
+} >"$RAW/machine.txt"
+
+await_port() { # PORT SECONDS
+  for _ in $(seq 1 $(($2 * 10))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+log "fake API server: generating $NAMESPACES namespaces"
+python3 bench/lib/fake_apiserver.py "$APORT" "$WORK/kubeconfig" "$RAW/calls.log" --namespaces "$NAMESPACES" \
+  --summary "$RAW/cluster.json" >"$RAW/fake-apiserver.log" 2>&1 &
+FAKE_PID=$!
+await_port "$APORT" 120 || { log "the fake API server did not start"; cat "$RAW/fake-apiserver.log" >&2; exit 1; }
+
+JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
+[ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in Dockerfile" >&2; exit 1; }
+SPRING_ENV=($(grep -o 'SPRING_[A-Z_]*=[^ \\]*' Dockerfile || true))
+echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
+mkdir -p "$WORK/app"
+"$JAVA" -Djarmode=tools -jar "$JAR" extract --layers --destination "$WORK/layers" >/dev/null
+for layer in dependencies spring-boot-loader snapshot-dependencies application; do
+  [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
+done
+AOT=()
+if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+  (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \
+    -Dspring.context.exit=onRefresh -jar "$APPJAR" --dapr-guard.tls.dir="$WORK/aot-training" \
+    --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
+    && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
+fi
+JFR=()
+[ "${AUDIT_JFR:-0}" = 1 ] && JFR=(-XX:StartFlightRecording=filename="$RAW/server.jfr",settings=profile,dumponexit=true)
+
+# The audit as the chart configures it (values.yaml audit.*; the release namespace is dapr-guard), interval 1m.
+AUDIT_ARGS=(--dapr-guard.audit.enabled=true --dapr-guard.audit.kubeconfig="$WORK/kubeconfig"
+  --dapr-guard.audit.interval=1m --dapr-guard.audit.initial-delay="${FIRST_RUN_DELAY}s"
+  --dapr-guard.audit.page-size=500 --dapr-guard.audit.qps=20 --dapr-guard.audit.max-results-per-report=1000
+  --dapr-guard.audit.lease-namespace=dapr-guard --dapr-guard.audit.exclude-namespaces=kube-system,dapr-guard)
+
+log "dapr-guard: start as the image and chart run it, audit on"
+(cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} HOSTNAME=dapr-guard-0 \
+  "$JAVA" -XX:MaxRAM=320m ${AOT[@]+"${AOT[@]}"} ${JFR[@]+"${JFR[@]}"} \
+  -Xlog:gc:file="$RAW/gc.log":timemillis -jar "$APPJAR" --dapr-guard.tls.dir="$WORK/certs" \
+  --server.port="$PORT" --management.server.port="$MPORT" --dapr-guard.shutdown.drain-period=0s "${AUDIT_ARGS[@]}") \
+  >"$RAW/server.log" 2>&1 &
+SERVER_PID=$!
+python3 bench/lib/rss_sampler.py "$SERVER_PID" "$RAW/rss.txt" 0.1 &
+SAMPLER_PID=$!
+for _ in $(seq 1 600); do
+  curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { log "dapr-guard exited during start-up"; tail -20 "$RAW/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null || { log "dapr-guard not ready after 60 s"; exit 1; }
+echo "ready_epoch_ms=$(date +%s%3N)" >>"$RAW/machine.txt"
+
+runs() { # successful audit runs so far
+  curl -fsS "http://127.0.0.1:$MPORT/metrics" 2>/dev/null \
+    | awk '/^daprguard_audit_runs_total\{.*result="success"/ {print int($2); found=1} END {if (!found) print 0}' \
+    || true
+}
+
+log "admission load: $CONNS connections on /mutate, ${WARM}s warm-up, ${LOAD}s measured (audit runs every minute)"
+"$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/mutate" \
+  --body "$WORK/bodies/pod-typical.json" -c "$CONNS" --warmup "$WARM" -d "$LOAD" --trace "$RAW/trace.txt" \
+  >"$RAW/load.json"
+echo "load_end_epoch_ms=$(date +%s%3N)" >>"$RAW/machine.txt"
+DONE=$(runs)
+log "load done ($DONE audit runs so far); waiting for one more run without load"
+for _ in $(seq 1 1500); do
+  [ "$(runs)" -gt "$DONE" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$MPORT/metrics" >"$RAW/metrics.txt" || true
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+kill "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
+
+
+DATE=$(date -u +%Y-%m-%d)
+REPORT=bench/results/$DATE-audit-$COMMIT.md
+python3 bench/lib/audit_report.py "$RAW" >"$REPORT"
+cp "$REPORT" bench/results/audit-latest.md
+log "report: $REPORT"
