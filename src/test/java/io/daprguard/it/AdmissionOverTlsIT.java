@@ -123,18 +123,25 @@ class AdmissionOverTlsIT {
     }
 
     /**
-     * Over HTTP/1.1 here: the JDK's HTTP/2 client only reads a response once its own upload is done, which an
-     * early 413 never lets happen (curl and Go's client, as the kube-apiserver uses, read it at once).
+     * The kube-apiserver's request as curl sends a large body: headers announcing 4 MiB with "Expect:
+     * 100-continue", and no byte of the body until the server asks for it. The answer must be the 413 itself,
+     * not "100 Continue". Over a raw socket: a client that uploads while the server closes the connection may see
+     * the reset before the answer (a race in TCP, which CI lost once with the JDK's client), and the JDK 17
+     * client never completes an expect-continue exchange answered with a final status.
      */
     @Test
     void announcedBodyOverTheLimitGets413BeforeItIsRead() throws Exception {
-        byte[] big = new byte[4 * 1024 * 1024];
-        java.util.Arrays.fill(big, (byte) ' ');
-        client = HttpClient.newBuilder().sslContext(client.sslContext()).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(TIMEOUT).build();
-        HttpResponse<String> response = post("/validate", HttpRequest.BodyPublishers.ofByteArray(big));
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).isEqualTo("request body is larger than 65536 bytes (dapr-guard.max-request-size)\n");
+        javax.net.ssl.SSLSocketFactory factory = TestClients.trustingOnly(certs).getSocketFactory();
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket("localhost", port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(("POST /validate HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + 4 * 1024 * 1024 + "\r\n"
+                    + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue").contains("Connection: close")
+                    .endsWith("\r\n\r\nrequest body is larger than 65536 bytes (dapr-guard.max-request-size)\n");
+        }
     }
 
     @Test
