@@ -5,14 +5,17 @@ import io.daprguard.admission.ReviewListener;
 import io.daprguard.policy.ReviewRequest;
 import io.daprguard.policy.RuleOutcome;
 import io.daprguard.policy.Verdict;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * One JSON line, on the {@value #LOGGER} logger, per review that had a violation, a warning, a mutation or a
@@ -26,7 +29,8 @@ public final class AuditLog implements ReviewListener {
 
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = JsonMapper.builder(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool()).build()).build();
     private final Clock clock;
 
     public AuditLog(Clock clock) {
@@ -39,7 +43,7 @@ public final class AuditLog implements ReviewListener {
         if (verdict == null || !log.isInfoEnabled() || !worthAuditing(verdict)) {
             return;
         }
-        log.info(json.writeValueAsString(line(outcome, verdict)));
+        log.info(line(outcome, verdict));
     }
 
     private static boolean worthAuditing(Verdict verdict) {
@@ -51,51 +55,76 @@ public final class AuditLog implements ReviewListener {
         return !verdict.warnings().isEmpty();
     }
 
-    ObjectNode line(AdmissionHandler.Outcome outcome, Verdict verdict) {
+    /**
+     * The line, written token by token: at thousands of reviews a second a tree of the line cost a fifth of the
+     * allocation of a whole review (bench/README.md, "Bursts").
+     */
+    String line(AdmissionHandler.Outcome outcome, Verdict verdict) {
         ReviewRequest request = outcome.request();
-        JsonNode metadata = request.object() == null ? json.missingNode() : request.object().path("metadata");
-        ObjectNode line = json.createObjectNode();
-        line.put("time", Instant.now(clock).toString());
-        line.put("uid", clip(request.uid()));
-        line.put("namespace", request.namespace());
-        line.put("kind", request.kind());
-        String name = !request.name().isEmpty() ? request.name() : metadata.path("name").asString("");
-        if (!name.isEmpty()) {
-            line.put("name", clip(name));
-        } else {
-            line.put("generateName", clip(metadata.path("generateName").asString("")));
-        }
-        for (JsonNode owner : metadata.path("ownerReferences")) {
-            if (owner.path("controller").asBoolean(false)) {
-                line.putObject("owner").put("kind", clip(owner.path("kind").asString("")))
-                        .put("name", clip(owner.path("name").asString("")));
+        JsonNode metadata = request.object() == null ? MissingNode.getInstance() : request.object().path("metadata");
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator line = json.createGenerator(out)) {
+            line.writeStartObject();
+            line.writeStringProperty("time", Instant.now(clock).toString());
+            line.writeStringProperty("uid", clip(request.uid()));
+            line.writeStringProperty("namespace", request.namespace());
+            line.writeStringProperty("kind", request.kind());
+            String name = !request.name().isEmpty() ? request.name() : metadata.path("name").asString("");
+            if (!name.isEmpty()) {
+                line.writeStringProperty("name", clip(name));
+            } else {
+                line.writeStringProperty("generateName", clip(metadata.path("generateName").asString("")));
             }
-        }
-        line.put("user", clip(request.user()));
-        line.put("operation", request.operation());
-        line.put("webhook", outcome.webhook().configName());
-        line.put("mode", outcome.mode().configName());
-        line.put("dryRun", request.dryRun());
-        line.put("decision", outcome.result());
-        ArrayNode rules = line.putArray("rules");
-        for (RuleOutcome rule : verdict.outcomes()) {
-            if (rule.kind() == RuleOutcome.Kind.PASS) {
-                continue;
-            }
-            ObjectNode entry = rules.addObject().put("rule", rule.rule()).put("outcome", rule.kind().tag());
-            ArrayNode messages = entry.putArray("messages");
-            rule.details().forEach(messages::add);
-        }
-        ArrayNode notes = null;
-        for (String warning : verdict.warnings()) {
-            if (!warning.startsWith("[")) {
-                if (notes == null) {
-                    notes = line.putArray("notes");
+            JsonNode controller = null;
+            for (JsonNode owner : metadata.path("ownerReferences")) {
+                if (owner.path("controller").asBoolean(false)) {
+                    controller = owner;
                 }
-                notes.add(warning);
             }
+            if (controller != null) {
+                line.writeObjectPropertyStart("owner");
+                line.writeStringProperty("kind", clip(controller.path("kind").asString("")));
+                line.writeStringProperty("name", clip(controller.path("name").asString("")));
+                line.writeEndObject();
+            }
+            line.writeStringProperty("user", clip(request.user()));
+            line.writeStringProperty("operation", request.operation());
+            line.writeStringProperty("webhook", outcome.webhook().configName());
+            line.writeStringProperty("mode", outcome.mode().configName());
+            line.writeBooleanProperty("dryRun", request.dryRun());
+            line.writeStringProperty("decision", outcome.result());
+            line.writeArrayPropertyStart("rules");
+            for (RuleOutcome rule : verdict.outcomes()) {
+                if (rule.kind() == RuleOutcome.Kind.PASS) {
+                    continue;
+                }
+                line.writeStartObject();
+                line.writeStringProperty("rule", rule.rule());
+                line.writeStringProperty("outcome", rule.kind().tag());
+                line.writeArrayPropertyStart("messages");
+                for (String detail : rule.details()) {
+                    line.writeString(detail);
+                }
+                line.writeEndArray();
+                line.writeEndObject();
+            }
+            line.writeEndArray();
+            boolean notes = false;
+            for (String warning : verdict.warnings()) {
+                if (!warning.startsWith("[")) {
+                    if (!notes) {
+                        line.writeArrayPropertyStart("notes");
+                        notes = true;
+                    }
+                    line.writeString(warning);
+                }
+            }
+            if (notes) {
+                line.writeEndArray();
+            }
+            line.writeEndObject();
         }
-        return line;
+        return out.toString();
     }
 
     /** Names come from the request; Kubernetes bounds them at 253 characters, a hostile caller does not. */
