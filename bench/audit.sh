@@ -108,7 +108,7 @@ await_port "$APORT" 120 || { log "the fake API server did not start"; cat "$RAW/
 
 JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
 [ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in Dockerfile" >&2; exit 1; }
-SPRING_ENV=($(grep -o 'SPRING_[A-Z_]*=[^ \\]*' Dockerfile || true))
+SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX)=[^ \\]*' Dockerfile || true))
 echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
 mkdir -p "$WORK/app"
 "$JAVA" -Djarmode=tools -jar "$JAR" extract --layers --destination "$WORK/layers" >/dev/null

@@ -85,8 +85,8 @@ CP=$ROOT/target/test-classes
 
 JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$DOCKERFILE" | head -1)
 [ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in $DOCKERFILE" >&2; exit 1; }
-# Spring settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED).
-SPRING_ENV=($(grep -o 'SPRING_[A-Z_]*=[^ \\]*' "$DOCKERFILE" || true))
+# Spring and malloc settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED).
+SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX)=[^ \\]*' "$DOCKERFILE" || true))
 echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
 mkdir -p "$WORK/app"
 "$JAVA" -Djarmode=tools -jar "$JAR" extract --layers --destination "$WORK/layers" >/dev/null

@@ -249,7 +249,9 @@ DOCKER_JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head
 [ -n "$DOCKER_JTO" ] || die "no JAVA_TOOL_OPTIONS in the Dockerfile"
 echo "jto=$DOCKER_JTO" >>"$RAW/machine.txt"
 LAUNCH_JTO=$DOCKER_JTO
-LAUNCH_ENV=()
+# The image's environment that shapes memory (MALLOC_ARENA_MAX).
+DOCKER_ENV=($(grep -oE 'MALLOC_ARENA_MAX=[^ \\]*' Dockerfile || true))
+LAUNCH_ENV=(${DOCKER_ENV[@]+"${DOCKER_ENV[@]}"})
 
 # The Dockerfile's AOT cache training run: the context starts once and exits (spring.context.exit=onRefresh),
 # with the image's options, in the container layout; the ENTRYPOINT then runs with -XX:AOTCache.
@@ -705,7 +707,7 @@ memory_variant() { # NAME JAVA_TOOL_OPTIONS [ENV...]
   local name=$1
   LAUNCH_JTO=$2
   shift 2
-  LAUNCH_ENV=("$@")
+  LAUNCH_ENV=(${DOCKER_ENV[@]+"${DOCKER_ENV[@]}"} "$@")
   wait_quiet
   launch "mem-$name" container "$WORK/certs-ready" --
   if started_and_ready "mem-$name" "$RAW/mem-$name-start.json"; then
@@ -724,7 +726,7 @@ memory_variant() { # NAME JAVA_TOOL_OPTIONS [ENV...]
   fi
   stop_server 30
   LAUNCH_JTO=$DOCKER_JTO
-  LAUNCH_ENV=()
+  LAUNCH_ENV=(${DOCKER_ENV[@]+"${DOCKER_ENV[@]}"})
 }
 if ! skip memory; then
   log "memory settings (measured only)"
