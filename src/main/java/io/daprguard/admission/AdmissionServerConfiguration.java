@@ -1,12 +1,16 @@
 package io.daprguard.admission;
 
 import io.daprguard.config.DaprGuardProperties;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.RequestContextFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * The admission servlet, and the admission port's Tomcat connector: its socket work runs on
@@ -36,6 +40,38 @@ public class AdmissionServerConfiguration {
         ServletRegistrationBean<AdmissionController> registration = new ServletRegistrationBean<>(
                 new AdmissionController(handler, settings, listeners), AdmissionController.PATHS);
         registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /**
+     * Keeps Spring MVC's request-context filter off the admission port (application.yaml turns off the
+     * form-content and character-encoding filters): it ran in front of the admission servlet, which needs no
+     * request context; Spring's DispatcherServlet, which serves the port's 404s, sets the context itself. Defining
+     * the filter stops Boot's; the disabled registration keeps it from being mapped.
+     */
+    @Bean
+    RequestContextFilter admissionPortRequestContextFilter() {
+        return new RequestContextFilter();
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestContextFilter> admissionPortRequestContextFilterOff(RequestContextFilter filter) {
+        return disabled(filter);
+    }
+
+    /**
+     * Keeps the http.server.requests observation filter off the admission port: the observation is off
+     * (application.yaml), but the filter still created an observation context per request. A registration of the
+     * filter type stops Boot's (it is conditional on there being none).
+     */
+    @Bean
+    FilterRegistrationBean<ServerHttpObservationFilter> admissionPortObservationFilterOff() {
+        return disabled(new ServerHttpObservationFilter(ObservationRegistry.NOOP));
+    }
+
+    private static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> disabled(F filter) {
+        FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+        registration.setEnabled(false);
         return registration;
     }
 
