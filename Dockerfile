@@ -35,11 +35,10 @@ COPY --from=build /layers/application/ ./
 # pauses of about 1 ms on two threads and the throughput to run in a small heap (Serial GC paused longer and lost
 # a quarter of the throughput at this size; G1's young pauses were twice as long). Young and old generations of
 # equal size (-XX:NewRatio=1): a third fewer young collections, and a 1 MB pod's tree (about 6 MB while it is
-# reviewed) dies young instead of overflowing the survivor space into the old generation. Fixed survivor spaces
-# and tenuring age (-XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=20 -XX:InitialTenuringThreshold=15): Parallel GC's
-# adaptive sizing shrank the survivors to 512 KiB and the tenuring age to 1 under load, so whatever was alive at two
-# young collections 40 ms apart went to the old generation, which filled in about a minute at 10 000 reviews/s
-# (a full collection each time); fixed, the old generation grows half as fast. Code cache collections only when 50 %
+# reviewed) dies young instead of overflowing the survivor space into the old generation (fixed survivor spaces
+# were tried against the adaptive sizing's promotion after one young collection and not kept: they halved the old
+# generation's growth under saturation with typical pods, but 1 MB pods got 2.6 times the full collections and 40 %
+# less throughput, bench/README.md "Second round"). Code cache collections only when 50 %
 # of it is new code since the last (-XX:SweeperThreshold=50; the default 15 % of 64 MiB made the JIT's warm-up
 # trigger full collections of the whole heap, "CodeCache GC Threshold", 60-100 ms each). Fail fast on OOM,
 # native memory handed back to the OS every 5 s (-XX:TrimNativeHeapInterval), caps on metaspace and code cache,
@@ -51,7 +50,7 @@ COPY --from=build /layers/application/ ./
 # the peak resident memory of a 256-connection burst by 11 MiB (bench/README.md, "Bursts").
 # Certificates come from a mounted Secret: the image never generates them. /tmp must be writable (an emptyDir
 # when the root filesystem is read-only).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=20 -XX:InitialTenuringThreshold=15 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -Djava.io.tmpdir=/tmp" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -Djava.io.tmpdir=/tmp" \
     DAPR_GUARD_TLS_DIR=/etc/dapr-guard/tls \
     DAPR_GUARD_TLS_GENERATE=false \
     MALLOC_ARENA_MAX=2

@@ -194,8 +194,7 @@ class ChartDefaultsTest {
     void jvmIsSizedToTheContainer() throws IOException {
         String options = env(manifests.container(), "JAVA_TOOL_OPTIONS");
         assertThat(options).isEqualTo("-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25"
-                + " -XX:+UseParallelGC -XX:NewRatio=1 -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=20"
-                + " -XX:InitialTenuringThreshold=15 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000"
+                + " -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000"
                 + " -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50"
                 + " -XX:MaxDirectMemorySize=64m -Xss512k"
                 + " -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -Djava.io.tmpdir=/tmp");
