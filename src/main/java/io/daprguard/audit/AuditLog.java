@@ -14,7 +14,6 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /**
@@ -29,8 +28,7 @@ public final class AuditLog implements ReviewListener {
 
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-    private final JsonMapper json = JsonMapper.builder(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.threadLocalPool()).build()).build();
+    private final JsonFactory json = JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
     private final Clock clock;
 
     public AuditLog(Clock clock) {
