@@ -45,7 +45,8 @@ import javax.net.ssl.X509TrustManager;
  *     --body bench/bodies/pod-typical.json --connections 128 --warmup 10 --seconds 30 [--ca certs/ca.crt]
  * </pre>
  *
- * It prints one JSON line: reviews/s, percentiles, the answers by kind, errors by cause, and the lowest number of
+ * First it sends {@code --prime} reviews (default {@value #DEFAULT_PRIME}) over one connection, unmeasured, so
+ * that the client is compiled before it loads the server. It prints one JSON line: reviews/s, percentiles, the answers by kind, errors by cause, and the lowest number of
  * answers in any one second of the measured window (a stall shows as 0).
  */
 public final class ReviewLoad {
@@ -103,6 +104,19 @@ public final class ReviewLoad {
     }
 
     private static final int MAX_HEADER = 16 * 1024;
+
+    /**
+     * Reviews sent over one connection before the run (--prime), so that this JVM's JIT compiles the TLS path
+     * first. Without it, a fresh client's C2 compiler thread competed for the 2 cores with every connection's
+     * thread, and in some runs the AES-CTR loop ({@code CounterMode.implCrypt}, fast only once C2 compiles it to
+     * its intrinsic) stayed interpreted for the whole run: 80 % of the client's CPU samples, 1.8 cores for
+     * 5 000 reviews/s instead of 0.6 for 20 000, and the server idle half the time (bench/README.md, "Third
+     * round").
+     */
+    static final long DEFAULT_PRIME = 5_000;
+
+    /** The longest priming may take. */
+    private static final double PRIME_SECONDS = 30;
 
     private final Options options;
     private final byte[] head;
@@ -494,6 +508,7 @@ public final class ReviewLoad {
         int timeout = 10_000;
         int pause = 0;
         Path trace = null;
+        long prime = DEFAULT_PRIME;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -507,9 +522,10 @@ public final class ReviewLoad {
                 case "--timeout-ms" -> timeout = Integer.parseInt(value);
                 case "--pause-after-refusal-ms" -> pause = Integer.parseInt(value);
                 case "--trace" -> trace = Path.of(value);
+                case "--prime" -> prime = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + " (--url URL --body FILE [--ca FILE] [-c N] [--warmup S] [-d S] [--max-requests N]"
-                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE])");
+                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE] [--prime N])");
             }
             i++;
         }
@@ -519,6 +535,10 @@ public final class ReviewLoad {
         java.net.URI uri = java.net.URI.create(url);
         Options options = new Options(uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(), uri.getRawPath(),
                 Files.readAllBytes(body), connections, warmup, seconds, max, timeout, tls(ca), pause, trace);
+        if (prime > 0) {
+            run(new Options(options.host(), options.port(), options.path(), options.body(), 1, 0, PRIME_SECONDS,
+                    prime, timeout, options.tls(), pause));
+        }
         System.out.println(run(options).toJson());
     }
 }
