@@ -74,7 +74,8 @@ class AdmissionHandlerTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             truncated                    | {"apiVersion":"admission.k8s.io/v1","kind":      | malformed JSON at line 1, column 44: Unexpected end-of-input
-            duplicate key                | {"kind":"AdmissionReview","kind":"AdmissionReview"} | malformed JSON at line 1, column 33: Duplicate Object property "kind"
+            duplicate key                | {"kind":"AdmissionReview","kind":"AdmissionReview"} | malformed JSON at line 1, column 34: Duplicate Object property "kind"
+            duplicate key deep inside    | {"request":{"object":{"spec":[1,{"c":1,"c":{"x":1}}]}}} | malformed JSON at line 1, column 44: Duplicate Object property "c"
             trailing data                | {"kind":"AdmissionReview"} {}                       | malformed JSON at line 1, column 28: Trailing token
             not JSON                     | kind=AdmissionReview                                | malformed JSON at line 1, column 1: Unrecognized token 'kind'
             """)
@@ -198,7 +199,8 @@ class AdmissionHandlerTest {
     void overloadedBodyThatIsNoReviewGetsTheSame400AsHandle() {
         AdmissionHandler refusing = new AdmissionHandler((r, w, m) -> Verdict.notReviewed(), Mode.ENFORCE, codec, false);
         for (String body : new String[] {"{", "[]", "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\"}",
-                "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"v9\",\"request\":{\"uid\":\"x\"}}"}) {
+                "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"v9\",\"request\":{\"uid\":\"x\"}}",
+                "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"a\",\"uid\":\"b\"}}"}) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             AdmissionHandler.Result refused = refusing.overloaded(bytes, Webhook.VALIDATE, false, "busy");
             AdmissionHandler.Result handled = refusing.handle(bytes, Webhook.VALIDATE, false);
