@@ -17,7 +17,7 @@
 #      that drops the connection, as the kube-apiserver calls. Per step: reviews/s, p50/p99/p99.9, errors,
 #      full GCs, peak RSS.
 #   4. Soak: 128 connections on /mutate for 2 minutes: full GCs, peak RSS, the process still running.
-#   5. Overload: 4x dapr-guard.limits.max-concurrent-reviews (1024 connections) on /mutate; a connection whose
+#   5. Overload: 1024 connections (2.7x dapr-guard.limits.max-concurrent-reviews, 2x max-connections) on /mutate; a connection whose
 #      review was refused with code 429 waits 100 ms before its next one (the apiserver does not retry a refused
 #      call; the next review is a later pod): how fast the 429s come, and what is still evaluated.
 #   6. The same sweep against the baseline (the JDK's HttpsServer with a fixed answer, same JVM options).
