@@ -12,19 +12,21 @@
 #   2. Starts dapr-guard exactly as the image and the chart run it: the Dockerfile's extracted layers, its AOT
 #      cache training run and -XX:AOTCache (JDK 25+), its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the chart's
 #      320Mi memory limit, GC logging to count full collections.
-#   3. Sweep: 8, 32, 64, 128 and 256 HTTP/1.1 keep-alive connections, closed loop, /mutate (typical pod) and
+#   3. Starts the baseline beside it (the JDK's HttpsServer with a fixed answer, same JVM options, port 8444).
+#   4. Sweep: 8, 32, 64, 128 and 256 HTTP/1.1 keep-alive connections, closed loop, /mutate (typical pod) and
 #      /validate (the same pod as admitted), one connection per review in flight and a 10 s per-request timeout
-#      that drops the connection, as the kube-apiserver calls. Per step: reviews/s, p50/p99/p99.9, errors,
-#      full GCs, peak RSS.
-#   4. Soak: 128 connections on /mutate for 2 minutes: full GCs, peak RSS, the process still running.
-#   5. Overload: 1024 connections (2.7x dapr-guard.limits.max-concurrent-reviews, 2x max-connections) on /mutate; a connection whose
-#      review was refused with code 429 waits 100 ms before its next one (the apiserver does not retry a refused
-#      call; the next review is a later pod): how fast the 429s come, and what is still evaluated.
-#   6. The same sweep against the baseline (the JDK's HttpsServer with a fixed answer, same JVM options).
+#      that drops the connection, as the kube-apiserver calls; each step against dapr-guard, then at once against
+#      the baseline (the other server idles meanwhile), so that the ratio compares like with like. Per step:
+#      reviews/s, p50/p99/p99.9, errors, full GCs, peak RSS. Then the baseline stops.
+#   5. Soak: 128 connections on /mutate for 2 minutes: full GCs, peak RSS, the process still running.
+#   6. Overload: 1024 connections (2.7x dapr-guard.limits.max-concurrent-reviews, 2x max-connections) on
+#      /mutate; a connection whose review was refused with code 429 waits 100 ms before its next one (the
+#      apiserver does not retry a refused call; the next review is a later pod): how fast the 429s come, and
+#      what is still evaluated.
 #   7. Writes bench/results/<date>-burst-<commit>.md and bench/results/burst-latest.md; raw output in
 #      bench/results/raw/burst-<stamp>-<commit>/ (git-ignored).
 #
-# Environment: BENCH_PORT / BENCH_MGMT_PORT (default 8443 / 9090), BURST_STEPS (default "8 32 64 128 256").
+# Environment: BENCH_PORT / BENCH_MGMT_PORT / BENCH_BASELINE_PORT (default 8443 / 9090 / 8444), BURST_STEPS (default "8 32 64 128 256").
 # To measure another build the same way (a "before" run): BURST_JAR (a built dapr-guard.jar; no build then),
 # BURST_DOCKERFILE (the Dockerfile whose JAVA_TOOL_OPTIONS and SPRING_* settings to use), BURST_BASELINE=0 (skip
 # the baseline), BURST_LABEL (added to the report's name).
@@ -44,6 +46,7 @@ else MODE=full STEP=30 WARM=5 SOAK=120 GLOBAL_WARM=40 OVERLOAD=20; fi
 STEPS=${BURST_STEPS:-8 32 64 128 256}
 PORT=${BENCH_PORT:-8443}
 MPORT=${BENCH_MGMT_PORT:-9090}
+BPORT=${BENCH_BASELINE_PORT:-8444}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -58,16 +61,21 @@ WORK=$(mktemp -d)
 mkdir -p "$RAW"
 RESULTS=$RAW/results.jsonl
 SERVER_PID=""
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+BASELINE_PID=""
+cleanup() {
+  for pid in "$SERVER_PID" "$BASELINE_PID"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null; done
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RAW/run.log" >&2; }
 
 JAR=${BURST_JAR:-}
 DOCKERFILE=${BURST_DOCKERFILE:-Dockerfile}
 LABEL=${BURST_LABEL:+-$BURST_LABEL}
-for port in "$PORT" "$MPORT"; do
+for port in "$PORT" "$MPORT" "$BPORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is in use: stop what listens there or set BENCH_PORT / BENCH_MGMT_PORT" >&2; exit 1
+    echo "port $port is in use: stop what listens there or set BENCH_PORT / BENCH_MGMT_PORT / BENCH_BASELINE_PORT" >&2
+    exit 1
   fi
 done
 log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT${JAR:+, server $JAR})"
@@ -128,11 +136,11 @@ start_baseline() {
   keytool -genkeypair -alias baseline -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 -validity 2 \
     -keystore "$WORK/baseline.p12" -storetype PKCS12 -storepass baseline >/dev/null 2>&1
   env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM=320m -Xlog:gc:file="$RAW/gc-baseline.log" -cp "$CP" \
-    io.daprguard.load.BaselineServer "$PORT" "$WORK/baseline.p12" baseline "$WORK/answer-mutate.json" \
+    io.daprguard.load.BaselineServer "$BPORT" "$WORK/baseline.p12" baseline "$WORK/answer-mutate.json" \
     "$WORK/answer-validate.json" 16 \
     >"$RAW/server-baseline.log" 2>&1 &
-  SERVER_PID=$!
-  await_port "$PORT" 60 || { log "baseline did not start"; exit 1; }
+  BASELINE_PID=$!
+  await_port "$BPORT" 60 || { log "baseline did not start"; exit 1; }
 }
 
 stop_server() {
@@ -141,33 +149,49 @@ stop_server() {
   SERVER_PID=""
 }
 
+stop_baseline() {
+  [ -n "$BASELINE_PID" ] || return 0
+  kill "$BASELINE_PID" 2>/dev/null || true
+  wait "$BASELINE_PID" 2>/dev/null || true
+  BASELINE_PID=""
+}
+
+# The process and port of SERVER (dapr-guard or baseline).
+pid_of() { if [ "$1" = baseline ]; then echo "$BASELINE_PID"; else echo "$SERVER_PID"; fi; }
+port_of() { if [ "$1" = baseline ]; then echo "$BPORT"; else echo "$PORT"; fi; }
+
 full_gcs() { grep -c 'Pause Full' "$1" 2>/dev/null || true; }
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
 
 # measure SERVER PHASE ENDPOINT BODY CONNECTIONS SECONDS [EXTRA ReviewLoad ARGS...]: one closed-loop run; one
 # JSON line with the load client's figures, the full GCs during the run and the highest VmRSS sampled.
 measure() {
   local server=$1 phase=$2 endpoint=$3 body=$4 conns=$5 secs=$6; shift 6
-  local gclog=$RAW/gc-$server.log before after peak=0 r out
+  local gclog=$RAW/gc-$server.log before after peak=0 r out pid port
+  pid=$(pid_of "$server"); port=$(port_of "$server")
   before=$(full_gcs "$gclog")
   : >"$WORK/rss.txt"
-  python3 bench/lib/rss_sampler.py "$SERVER_PID" "$WORK/rss.txt" 0.1 &
+  python3 bench/lib/rss_sampler.py "$pid" "$WORK/rss.txt" 0.1 &
   local sampler=$!
-  out=$("$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/$endpoint" \
+  out=$("$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$port/$endpoint" \
     --body "$WORK/bodies/$body.json" -c "$conns" --warmup "$WARM" -d "$secs" "$@")
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   after=$(full_gcs "$gclog")
   peak=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$WORK/rss.txt")
-  r=$(kill -0 "$SERVER_PID" 2>/dev/null && echo true || echo false)
+  r=$(kill -0 "$pid" 2>/dev/null && echo true || echo false)
   echo "{\"server\":\"$server\",\"phase\":\"$phase\",\"endpoint\":\"$endpoint\",\"full_gcs\":$((after - before)),\"peak_rss_kb\":$peak,\"alive\":$r,\"load\":$out}" \
     | tee -a "$RESULTS"
 }
 
-sweep() { # SERVER
+# sweep SERVER...: every step against each server in turn, back to back, so that a ratio compares measurements
+# made within a minute of each other (the machine's speed drifts over a run by more than the builds differ).
+sweep() {
+  local conns server
   for conns in $STEPS; do
-    measure "$1" sweep mutate pod-typical "$conns" "$STEP" >/dev/null
-    measure "$1" sweep validate pod-typical-admitted "$conns" "$STEP" >/dev/null
-    log "$1: $conns connections done"
+    for server in "$@"; do
+      measure "$server" sweep mutate pod-typical "$conns" "$STEP" >/dev/null
+      measure "$server" sweep validate pod-typical-admitted "$conns" "$STEP" >/dev/null
+    done
+    log "$*: $conns connections done"
   done
 }
 
@@ -183,7 +207,16 @@ log "dapr-guard: warm-up ($GLOBAL_WARM s per endpoint)"
   -c 32 -d "$GLOBAL_WARM" >/dev/null
 "$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/validate" \
   --body "$WORK/bodies/pod-typical-admitted.json" -c 32 -d "$GLOBAL_WARM" >/dev/null
-sweep dapr-guard
+SERVERS=(dapr-guard)
+if [ "${BURST_BASELINE:-1}" != 0 ]; then
+  log "baseline: the JDK's HttpsServer answering the same bytes, beside dapr-guard"
+  start_baseline
+  "$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$BPORT/mutate" \
+    --body "$WORK/bodies/pod-typical.json" -c 32 -d "$GLOBAL_WARM" >/dev/null
+  SERVERS+=(baseline)
+fi
+sweep "${SERVERS[@]}"
+stop_baseline
 log "dapr-guard: soak, 128 connections for $SOAK s"
 measure dapr-guard soak mutate pod-typical 128 "$SOAK" >/dev/null
 log "dapr-guard: overload, 1024 connections"
@@ -191,15 +224,6 @@ measure dapr-guard overload mutate pod-typical 1024 "$OVERLOAD" --pause-after-re
 measure dapr-guard overload-closed mutate pod-typical 1024 "$OVERLOAD" >/dev/null
 grep -E 'java.lang.OutOfMemoryError|Terminating due to' "$RAW/server-dapr-guard.log" >"$RAW/fatal.txt" || true
 stop_server
-
-if [ "${BURST_BASELINE:-1}" != 0 ]; then
-  log "baseline: the JDK's HttpsServer answering the same bytes"
-  start_baseline
-  "$JAVA" -cp "$CP" io.daprguard.load.ReviewLoad --url "https://127.0.0.1:$PORT/mutate" \
-    --body "$WORK/bodies/pod-typical.json" -c 32 -d "$GLOBAL_WARM" >/dev/null
-  sweep baseline
-  stop_server
-fi
 
 DATE=$(date -u +%Y-%m-%d)
 REPORT=bench/results/$DATE-burst-$COMMIT$LABEL.md
