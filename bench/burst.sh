@@ -26,7 +26,8 @@
 #   7. Writes bench/results/<date>-burst-<commit>.md and bench/results/burst-latest.md; raw output in
 #      bench/results/raw/burst-<stamp>-<commit>/ (git-ignored).
 #
-# Environment: BENCH_PORT / BENCH_MGMT_PORT / BENCH_BASELINE_PORT (default 8443 / 9090 / 8444), BURST_STEPS (default "8 32 64 128 256").
+# Environment: BENCH_PORT / BENCH_MGMT_PORT / BENCH_BASELINE_PORT (default 8443 / 9090 / 8444), BURST_STEPS
+# (default "8 32 64 128 256").
 # To measure another build the same way (a "before" run): BURST_JAR (a built dapr-guard.jar; no build then),
 # BURST_DOCKERFILE (the Dockerfile whose JAVA_TOOL_OPTIONS and SPRING_* settings to use), BURST_BASELINE=0 (skip
 # the baseline), BURST_LABEL (added to the report's name).
