@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ComponentSchemas {
 
+    private static final String NOT_REQUIRED = "builtin-profile";
+
     /** Where the bundle lives on the class path. */
     public static final String RESOURCE = "/dapr/component-metadata.json";
 
@@ -44,16 +48,79 @@ public final class ComponentSchemas {
         }
     }
 
+    /** Another spelling the component's code reads for {@code field} (a struct tag alias, an Azure alias table). */
+    public record Alias(String name, String field, String source) {}
+
+    /**
+     * A legacy name the component still reads and upgrades in code: {@code replacement} is what to write instead,
+     * {@code advice} how (for example {@code authType: none}).
+     */
+    public record Legacy(String name, String replacement, String advice, String source) {}
+
+    /**
+     * A name dapr/dapr's runtime reads for every component of a kind: a comma-separated {@code list} of
+     * {@code allowedValues} (compared trimmed and without case) when those are given; {@code inputOnly} for a name
+     * read only for input bindings.
+     */
+    public record RuntimeName(String name, boolean list, List<String> allowedValues, boolean inputOnly, String note,
+            String source) {}
+
+    /** How the component, or the runtime around it, reads one metadata name. */
+    public sealed interface Reading {}
+
+    /** A field of the schema (its own, an authentication profile's, or an implicit one). */
+    public record SchemaField(List<Field> definitions) implements Reading {}
+
+    /** Another spelling of a schema field. */
+    public record AliasOf(Alias alias, List<Field> definitions) implements Reading {}
+
+    /** A legacy name the code upgrades. */
+    public record LegacyName(Legacy legacy) implements Reading {}
+
+    /** A name the runtime reads for every component of the kind. */
+    public record Runtime(RuntimeName name) implements Reading {}
+
+    /** A name the code reads that the schema does not list (or a name of a pattern the code reads). */
+    public record CodeOnly(String source) implements Reading {}
+
+    /** No code path reads the name; {@code note} says why, when the code itself says it ignores the name. */
+    public record Unread(String note) implements Reading {}
+
     /**
      * One component type and version.
      *
-     * @param fields its own fields and the implicit ones, in schema order
+     * @param fields its own fields and the implicit ones, in schema order; {@code required} only where the
+     *     component's code enforces it (the bundle's {@code requirements})
      * @param profiles its authentication profiles, built-in ones expanded
+     * @param aliases other spellings its code reads, by lower-case alias
+     * @param codeReads names its code reads that the schema does not list, by lower-case name, with their source
+     * @param legacy legacy names its code upgrades, by lower-case name
+     * @param namePatterns patterns of names its code reads (per-topic keys and the like)
+     * @param runtime names the runtime reads for every component of its kind, by lower-case name
+     * @param directions for a binding, {@code input} and/or {@code output}; empty for other kinds
+     * @param ignored names its code says it ignores, by lower-case name, with the reason
      */
-    public record Schema(String type, String version, List<Field> fields, List<Profile> profiles) {
+    public record Schema(String type, String version, List<Field> fields, List<Profile> profiles,
+            Map<String, Alias> aliases, Map<String, String> codeReads, Map<String, Legacy> legacy,
+            List<Pattern> namePatterns, Map<String, RuntimeName> runtime, List<String> directions,
+            Map<String, String> ignored) {
 
-        /** Every definition of {@code name} (case-insensitive) in the fields and the profiles, own fields first. */
+        /** A schema with fields and profiles only, as the rule tests build them. */
+        public Schema(String type, String version, List<Field> fields, List<Profile> profiles) {
+            this(type, version, fields, profiles, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of(), Map.of());
+        }
+
+        /**
+         * Every definition of {@code name} (case-insensitive) in the fields and the profiles, own fields first; for
+         * an alias, those of the field it spells.
+         */
         public List<Field> definitions(String name) {
+            List<Field> found = ownDefinitions(name);
+            Alias alias = found.isEmpty() ? aliases.get(name.toLowerCase(Locale.ROOT)) : null;
+            return alias == null ? found : ownDefinitions(alias.field());
+        }
+
+        private List<Field> ownDefinitions(String name) {
             List<Field> found = new ArrayList<>();
             for (Field field : fields) {
                 if (field.name().equalsIgnoreCase(name)) {
@@ -70,11 +137,57 @@ public final class ComponentSchemas {
             return found;
         }
 
-        /** Every field name the schema knows, own fields first, each once. */
+        /** How Dapr reads {@code name}: checked in this order, so a schema field wins over everything else. */
+        public Reading reading(String name) {
+            String key = name.toLowerCase(Locale.ROOT);
+            if (runtime.containsKey(key)) {
+                return new Runtime(runtime.get(key));
+            }
+            if (ignored.containsKey(key)) {
+                return new Unread(ignored.get(key));
+            }
+            List<Field> own = ownDefinitions(name);
+            if (!own.isEmpty()) {
+                return new SchemaField(own);
+            }
+            if (legacy.containsKey(key)) {
+                return new LegacyName(legacy.get(key));
+            }
+            if (aliases.containsKey(key)) {
+                Alias alias = aliases.get(key);
+                return new AliasOf(alias, ownDefinitions(alias.field()));
+            }
+            if (codeReads.containsKey(key)) {
+                return new CodeOnly(codeReads.get(key));
+            }
+            for (Pattern pattern : namePatterns) {
+                if (pattern.matcher(name).matches()) {
+                    return new CodeOnly(pattern.pattern());
+                }
+            }
+            return new Unread(ignored.getOrDefault(key, ""));
+        }
+
+        /** The canonical name {@code name} stands for: the field of an alias, the replacement of a legacy name. */
+        public String canonical(String name) {
+            String key = name.toLowerCase(Locale.ROOT);
+            if (ownDefinitions(name).isEmpty()) {
+                if (aliases.containsKey(key)) {
+                    return aliases.get(key).field();
+                }
+                if (legacy.containsKey(key)) {
+                    return legacy.get(key).replacement();
+                }
+            }
+            return name;
+        }
+
+        /** Every documented name: the schema's fields and the runtime's names of the kind, own fields first. */
         public List<String> names() {
             Map<String, String> names = new LinkedHashMap<>();
             fields.forEach(f -> names.putIfAbsent(f.name().toLowerCase(Locale.ROOT), f.name()));
             profiles.forEach(p -> p.fields().forEach(f -> names.putIfAbsent(f.name().toLowerCase(Locale.ROOT), f.name())));
+            runtime.values().forEach(r -> names.putIfAbsent(r.name().toLowerCase(Locale.ROOT), r.name()));
             return List.copyOf(names.values());
         }
 
@@ -93,6 +206,9 @@ public final class ComponentSchemas {
     /** The type is known, the version is not. */
     public record UnknownVersion(String type, List<String> versions) implements Lookup {}
 
+    /** The runtime registers the type, but components-contrib ships no schema for it: nothing to check against. */
+    public record Unschemed(String type) implements Lookup {}
+
     /** The type is not known; the closest known type, if one is close. */
     public record UnknownType(Optional<String> closest) implements Lookup {}
 
@@ -101,11 +217,11 @@ public final class ComponentSchemas {
     }
 
     /** schema by lower-case type (names and aliases), then by normalised version */
-    private final Map<String, Map<String, Schema>> byType;
+    private final Map<String, Map<String, Lookup>> byType;
     private final Nearest typeNames;
     private final JsonNode source;
 
-    private ComponentSchemas(Map<String, Map<String, Schema>> byType, List<String> typeNames, JsonNode source) {
+    private ComponentSchemas(Map<String, Map<String, Lookup>> byType, List<String> typeNames, JsonNode source) {
         this.byType = byType;
         this.typeNames = new Nearest(typeNames);
         this.source = source;
@@ -127,29 +243,37 @@ public final class ComponentSchemas {
         return repository.substring(repository.indexOf('/') + 1) + " " + source.path("ref").asString("");
     }
 
-    /** How many component types (type and version pairs) the bundle holds. */
+    /** How many component schemas (type and version pairs with a schema) the bundle holds. */
     public int size() {
-        return (int) byType.values().stream().flatMap(m -> m.values().stream()).distinct().count();
+        return (int) schemas().distinct().count();
+    }
+
+    private java.util.stream.Stream<Schema> schemas() {
+        return byType.values().stream().flatMap(m -> m.values().stream())
+                .flatMap(l -> l instanceof Known known ? java.util.stream.Stream.of(known.schema())
+                        : java.util.stream.Stream.empty());
     }
 
     /** The type names (not aliases) of one kind, such as {@code state}, whose first version is known. */
     public List<String> types(String kind) {
-        return byType.values().stream().flatMap(m -> m.values().stream()).map(Schema::type).distinct()
+        return schemas().map(Schema::type).distinct()
                 .filter(type -> type.startsWith(kind + ".") && find(type, "v1").isPresent()).sorted().toList();
     }
 
     /** Looks up a {@code spec.type} and {@code spec.version}. */
     public Lookup lookup(String type, String version) {
-        Map<String, Schema> versions = byType.get(type.toLowerCase(Locale.ROOT));
+        Map<String, Lookup> versions = byType.get(type.toLowerCase(Locale.ROOT));
         if (versions == null) {
             int limit = Math.max(2, Math.min(4, type.length() / 4));
             return new UnknownType(typeNames.find(type, limit));
         }
-        Schema schema = versions.get(normalVersion(version));
-        if (schema == null) {
-            return new UnknownVersion(versions.values().iterator().next().type(), List.copyOf(versions.keySet()));
+        Lookup found = versions.get(normalVersion(version));
+        if (found == null) {
+            Lookup first = versions.values().iterator().next();
+            String name = first instanceof Known known ? known.schema().type() : ((Unschemed) first).type();
+            return new UnknownVersion(name, List.copyOf(versions.keySet()));
         }
-        return new Known(schema);
+        return found;
     }
 
     /** The schema of a known type and version. */
@@ -183,45 +307,117 @@ public final class ComponentSchemas {
 
     static ComponentSchemas parse(JsonNode bundle) {
         JsonNode builtins = bundle.path("builtinAuthenticationProfiles");
-        Map<String, Map<String, Schema>> byType = new LinkedHashMap<>();
+        Map<String, Map<String, RuntimeName>> runtimeByKind = runtimeNames(bundle.path("runtimeMetadata"));
+        Map<String, Map<String, Lookup>> byType = new LinkedHashMap<>();
         List<String> typeNames = new ArrayList<>();
         for (JsonNode component : bundle.path("components")) {
             String type = component.path("type").asString();
             String version = normalVersion(component.path("version").asString(""));
+            Map<String, Boolean> enforced = new HashMap<>();
+            for (JsonNode r : component.path("requirements")) {
+                enforced.put(r.path("profile").asString("") + "/" + r.path("field").asString(),
+                        r.path("enforced").asBoolean(true));
+            }
             List<Profile> profiles = new ArrayList<>();
-            component.path("authenticationProfiles").forEach(p -> profiles.add(profile(p, List.of())));
+            component.path("authenticationProfiles").forEach(p -> profiles.add(
+                    profile(p, List.of(), p.path("title").asString(""), enforced)));
             for (JsonNode builtin : component.path("builtinAuthenticationProfiles")) {
                 String name = builtin.asString();
-                List<Field> extra = fields(component.path("builtinAuthenticationProfileMetadata").path(name));
-                builtins.path(name).forEach(p -> profiles.add(profile(p, extra)));
+                List<Field> extra = fields(component.path("builtinAuthenticationProfileMetadata").path(name),
+                        "builtin:" + name, enforced);
+                // the built-in profiles' own fields are never required: without them the shared authentication
+                // code falls back to the environment's credentials (GCP's application default credentials, AWS's
+                // default chain, Azure's managed identity)
+                builtins.path(name).forEach(p -> profiles.add(profile(p, extra, NOT_REQUIRED, Map.of())));
             }
-            Schema schema = new Schema(type, version, fields(component.path("metadata")), List.copyOf(profiles));
+            Map<String, Alias> aliases = new LinkedHashMap<>();
+            component.path("aliases").forEach(a -> aliases.put(a.path("name").asString().toLowerCase(Locale.ROOT),
+                    new Alias(a.path("name").asString(), a.path("field").asString(), a.path("source").asString())));
+            Map<String, String> codeReads = new LinkedHashMap<>();
+            component.path("codeReads").forEach(r -> codeReads.put(r.path("name").asString().toLowerCase(Locale.ROOT),
+                    r.path("source").asString()));
+            Map<String, Legacy> legacy = new LinkedHashMap<>();
+            component.path("legacy").forEach(l -> legacy.put(l.path("name").asString().toLowerCase(Locale.ROOT),
+                    new Legacy(l.path("name").asString(), l.path("replacement").asString(),
+                            l.path("advice").asString(""), l.path("source").asString())));
+            Map<String, String> ignored = new LinkedHashMap<>();
+            component.path("ignored").forEach(i -> ignored.put(i.path("name").asString().toLowerCase(Locale.ROOT),
+                    i.path("note").asString("")));
+            List<Pattern> patterns = new ArrayList<>();
+            component.path("namePatterns").forEach(p -> patterns.add(Pattern.compile(p.path("pattern").asString(),
+                    Pattern.CASE_INSENSITIVE)));
+            List<String> directions = new ArrayList<>();
+            component.path("directions").forEach(d -> directions.add(d.asString()));
+            Schema schema = new Schema(type, version, fields(component.path("metadata"), "", enforced),
+                    List.copyOf(profiles), Map.copyOf(aliases), Map.copyOf(codeReads), Map.copyOf(legacy),
+                    List.copyOf(patterns), runtimeByKind.getOrDefault(kind(type), Map.of()), List.copyOf(directions),
+                    Map.copyOf(ignored));
+            List<String> versions = new ArrayList<>(List.of(version));
+            component.path("runtimeVersions").forEach(v -> versions.add(normalVersion(v.asString())));
             List<String> names = new ArrayList<>();
             names.add(type);
             component.path("typeAliases").forEach(alias -> names.add(alias.asString()));
             for (String name : names) {
-                byType.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new LinkedHashMap<>())
-                        .putIfAbsent(version, schema);
+                versions.forEach(v -> byType.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new LinkedHashMap<>())
+                        .putIfAbsent(v, new Known(schema)));
                 if (!typeNames.contains(name)) {
                     typeNames.add(name);
                 }
             }
         }
+        for (JsonNode unschemed : bundle.path("registeredWithoutSchema")) {
+            String type = unschemed.path("type").asString();
+            unschemed.path("versions").forEach(v -> byType.computeIfAbsent(type.toLowerCase(Locale.ROOT),
+                    k -> new LinkedHashMap<>()).putIfAbsent(normalVersion(v.asString()), new Unschemed(type)));
+            if (!typeNames.contains(type)) {
+                typeNames.add(type);
+            }
+        }
         return new ComponentSchemas(byType, List.copyOf(typeNames), bundle.path("source"));
     }
 
-    private static Profile profile(JsonNode profile, List<Field> extra) {
+    /** The kind of a {@code spec.type}: {@code state}, {@code bindings}, ... and {@code middleware.http}. */
+    static String kind(String type) {
+        String kind = type.substring(0, Math.max(0, type.indexOf('.')));
+        return kind.equals("middleware") && type.startsWith("middleware.http.") ? "middleware.http" : kind;
+    }
+
+    private static Map<String, Map<String, RuntimeName>> runtimeNames(JsonNode byKind) {
+        Map<String, Map<String, RuntimeName>> out = new HashMap<>();
+        for (Map.Entry<String, JsonNode> kind : byKind.properties()) {
+            Map<String, RuntimeName> names = new LinkedHashMap<>();
+            for (JsonNode n : kind.getValue()) {
+                List<String> allowed = new ArrayList<>();
+                n.path("allowedValues").forEach(v -> allowed.add(v.asString()));
+                names.put(n.path("name").asString().toLowerCase(Locale.ROOT), new RuntimeName(n.path("name").asString(),
+                        n.path("list").asBoolean(false), List.copyOf(allowed), n.path("inputOnly").asBoolean(false),
+                        n.path("note").asString(""), n.path("source").asString("")));
+            }
+            out.put(kind.getKey(), Map.copyOf(names));
+        }
+        return out;
+    }
+
+    private static Profile profile(JsonNode profile, List<Field> extra, String key, Map<String, Boolean> enforced) {
         List<Field> fields = new ArrayList<>(extra);
-        fields.addAll(fields(profile.path("metadata")));
+        fields.addAll(fields(profile.path("metadata"), key, enforced));
         return new Profile(profile.path("title").asString(""), List.copyOf(fields));
     }
 
-    private static List<Field> fields(JsonNode array) {
+    /**
+     * The fields of a schema array; a field the schema marks required stays required only where the bundle's
+     * {@code requirements} say the component's code enforces it (under {@code key}: "" for the own fields, the
+     * profile's title, or {@code builtin:<name>}).
+     */
+    private static List<Field> fields(JsonNode array, String key, Map<String, Boolean> enforced) {
         List<Field> fields = new ArrayList<>();
         for (JsonNode f : array) {
             List<String> allowed = new ArrayList<>();
             f.path("allowedValues").forEach(v -> allowed.add(v.asString()));
-            fields.add(new Field(f.path("name").asString(), f.path("required").asBoolean(false),
+            String name = f.path("name").asString();
+            boolean required = f.path("required").asBoolean(false) && !NOT_REQUIRED.equals(key)
+                    && enforced.getOrDefault(key + "/" + name, true);
+            fields.add(new Field(name, required,
                     f.path("sensitive").asBoolean(false), f.path("type").asString("string"),
                     f.path("deprecated").asBoolean(false), List.copyOf(allowed), f.path("example").asString("")));
         }

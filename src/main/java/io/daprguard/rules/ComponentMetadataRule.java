@@ -1,19 +1,29 @@
 package io.daprguard.rules;
 
 import io.daprguard.dapr.ComponentSchemas;
+import io.daprguard.dapr.ComponentSchemas.AliasOf;
 import io.daprguard.dapr.ComponentSchemas.Field;
 import io.daprguard.dapr.ComponentSchemas.Known;
+import io.daprguard.dapr.ComponentSchemas.Legacy;
+import io.daprguard.dapr.ComponentSchemas.LegacyName;
 import io.daprguard.dapr.ComponentSchemas.Lookup;
 import io.daprguard.dapr.ComponentSchemas.Profile;
+import io.daprguard.dapr.ComponentSchemas.Reading;
+import io.daprguard.dapr.ComponentSchemas.Runtime;
+import io.daprguard.dapr.ComponentSchemas.RuntimeName;
 import io.daprguard.dapr.ComponentSchemas.Schema;
+import io.daprguard.dapr.ComponentSchemas.SchemaField;
 import io.daprguard.dapr.ComponentSchemas.UnknownType;
 import io.daprguard.dapr.ComponentSchemas.UnknownVersion;
+import io.daprguard.dapr.ComponentSchemas.Unread;
 import io.daprguard.dapr.GoDuration;
 import io.daprguard.dapr.Quantity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -63,37 +73,117 @@ public final class ComponentMetadataRule extends BaseRule {
             return List.of(Problem.violation("spec.version " + Texts.quoted(version) + " is not a version of "
                     + unknown.type() + " in " + schemas.release() + "; use " + String.join(" or ", unknown.versions())));
         }
-        Schema schema = ((Known) lookup).schema();
+        if (!(lookup instanceof Known known)) {
+            return List.of(); // registered by the runtime, but components-contrib ships no schema to check against
+        }
+        Schema schema = known.schema();
         List<Problem> problems = new ArrayList<>();
         Set<String> present = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
         int index = 0;
         for (JsonNode item : component.array("/spec/metadata")) {
             String name = item.path("name").asString("");
-            present.add(name.toLowerCase(Locale.ROOT));
-            String at = "spec.metadata[" + index++ + "] " + Texts.quoted(name);
-            List<Field> definitions = schema.definitions(name);
-            if (definitions.isEmpty()) {
-                problems.add(Problem.violation(at + " is not a field of " + schema.label() + ", so Dapr ignores it; "
-                        + ComponentSchemas.nearestField(schema, name).map(n -> "did you mean " + n + "?")
-                                .orElse("remove it")));
+            String at = "spec.metadata[" + index + "] " + Texts.quoted(name);
+            Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), index++);
+            if (first != null) {
+                problems.add(Problem.violation(at + " repeats spec.metadata[" + first + "] (Dapr compares names "
+                        + "without case): Dapr keeps only one of them, and components that decode their metadata "
+                        + "fail to start on a repeated name; keep one"));
                 continue;
             }
-            Field field = definitions.get(0);
-            if (field.deprecated()) {
-                problems.add(Problem.violation(at + " is deprecated in " + schema.label()
-                        + "; see the component's reference page for its replacement"));
-            }
+            present.add(name.toLowerCase(Locale.ROOT));
+            present.add(schema.canonical(name).toLowerCase(Locale.ROOT));
             JsonNode value = item.path("value");
-            if (value.isValueNode() && !value.isNull()) {
-                valueProblem(at, field, value.asString()).ifPresent(problems::add);
+            String text = value.isValueNode() && !value.isNull() ? value.asString() : null;
+            Reading reading = schema.reading(name);
+            if (reading instanceof SchemaField field) {
+                if (field.definitions().get(0).deprecated()) {
+                    Legacy legacy = schema.legacy().get(name.toLowerCase(Locale.ROOT));
+                    problems.add(Problem.violation(at + " is deprecated in " + schema.label() + (legacy == null
+                            ? "; see the component's reference page for its replacement"
+                            : ": Dapr still reads it; " + advice(legacy, text))));
+                }
+                if (text != null) {
+                    valueProblem(at, field.definitions(), text).ifPresent(problems::add);
+                }
+            } else if (reading instanceof AliasOf alias) {
+                if (text != null && !alias.definitions().isEmpty()) {
+                    valueProblem(at, alias.definitions(), text).ifPresent(problems::add);
+                }
+            } else if (reading instanceof LegacyName legacy) {
+                problems.add(Problem.violation(at + " is a legacy name in " + schema.label()
+                        + ": Dapr still reads it and turns it into " + Texts.quoted(legacy.legacy().replacement())
+                        + "; " + advice(legacy.legacy(), text)));
+            } else if (reading instanceof Runtime runtime) {
+                runtimeProblem(at, schema, runtime.name(), text).ifPresent(problems::add);
+            } else if (reading instanceof Unread unread) {
+                problems.add(Problem.violation(at + " is not a field of " + schema.label()
+                        + (unread.note().isEmpty() ? "" : " (" + unread.note() + ")")
+                        + ", so Dapr ignores it; " + (unread.note().isEmpty() ? ComponentSchemas.nearestField(schema, name)
+                                .map(n -> "did you mean " + n + "?").orElse("remove it") : "remove it")));
             }
+            // CodeOnly: the component's code reads it although its schema does not list it
         }
         problems.addAll(missing(schema, present));
         return problems;
     }
 
-    /** A plaintext value that does not parse as the declared type or is not an allowed value. */
-    private static Optional<Problem> valueProblem(String at, Field field, String value) {
+    /** What to write instead of a legacy name, for its value where the advice depends on it. */
+    private static String advice(Legacy legacy, String value) {
+        String advice = legacy.advice();
+        if (value != null && advice.contains("{" + value.trim().toLowerCase(Locale.ROOT) + "}")) {
+            // advice such as "use authType: none{false}; ... {true}": the part for this value
+            for (String part : advice.split(";")) {
+                if (part.contains("{" + value.trim().toLowerCase(Locale.ROOT) + "}")) {
+                    return part.replaceAll("\\{[^}]*}", "").trim();
+                }
+            }
+        }
+        String plain = advice.replaceAll("\\{[^}]*}", "").trim();
+        return plain.isEmpty() ? "use " + legacy.replacement() + " instead" : plain;
+    }
+
+    /** A runtime-level name: a value outside its list, or a name read only for input bindings on an output one. */
+    private static Optional<Problem> runtimeProblem(String at, Schema schema, RuntimeName name, String value) {
+        if (name.inputOnly() && !schema.directions().isEmpty() && !schema.directions().contains("input")) {
+            return Optional.of(Problem.violation(at + " is read only for input bindings, and " + schema.label()
+                    + " is an output binding, so Dapr ignores it; remove it"));
+        }
+        if (value == null || name.allowedValues().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> allowed = name.allowedValues().stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+        List<String> parts = name.list() ? List.of(value.split(",", -1)) : List.of(value);
+        List<String> wrong = new ArrayList<>();
+        List<String> unsupported = new ArrayList<>();
+        for (String part : parts) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            if (!allowed.contains(p)) {
+                wrong.add(part.trim());
+            } else if (!schema.directions().isEmpty() && !schema.directions().contains(p)) {
+                unsupported.add(p);
+            }
+        }
+        String shown = at + " = " + Texts.quoted(value);
+        if (!wrong.isEmpty()) {
+            return Optional.of(Problem.violation(shown + " is not " + (name.list() ? "a comma-separated list of " : "one of ")
+                    + String.join(", ", name.allowedValues()) + ", so Dapr sets up no binding for this component; write "
+                    + String.join(",", schema.directions().isEmpty() ? name.allowedValues() : schema.directions())));
+        }
+        if (!unsupported.isEmpty()) {
+            return Optional.of(Problem.violation(shown + ": " + schema.label() + " is not an " + unsupported.get(0)
+                    + " binding (it is " + String.join(" and ", schema.directions()) + " only), so Dapr sets up no "
+                    + "binding for this component; write " + String.join(",", schema.directions())));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A plaintext value that does not parse as the declared type or is not an allowed value. A name defined in
+     * several places (the fields and authentication profiles) takes what any of them allows.
+     */
+    private static Optional<Problem> valueProblem(String at, List<Field> definitions, String value) {
+        Field field = definitions.get(0);
         String shown = at + " = " + Texts.quoted(value);
         String example = field.example().replace("\"", "");
         String eg = example.isEmpty() ? "" : "; e.g. " + Texts.shown(example);
@@ -112,9 +202,12 @@ public final class ComponentMetadataRule extends BaseRule {
                 default -> shown + " is not a " + field.type() + eg;
             }));
         }
-        if (!field.allowedValues().isEmpty()
-                && field.allowedValues().stream().noneMatch(allowed -> allowed.equalsIgnoreCase(value))) {
-            return Optional.of(Problem.violation(shown + " is not one of: " + String.join(", ", field.allowedValues())));
+        if (definitions.stream().anyMatch(d -> d.allowedValues().isEmpty())) {
+            return Optional.empty();
+        }
+        List<String> allowed = definitions.stream().flatMap(d -> d.allowedValues().stream()).distinct().toList();
+        if (allowed.stream().noneMatch(a -> a.equalsIgnoreCase(value.trim()))) {
+            return Optional.of(Problem.violation(shown + " is not one of: " + String.join(", ", allowed)));
         }
         return Optional.empty();
     }
