@@ -137,7 +137,11 @@ public final class ComponentSchemas {
             return found;
         }
 
-        /** How Dapr reads {@code name}: checked in this order, so a schema field wins over everything else. */
+        /**
+         * How Dapr reads {@code name}, checked in this order: a name the runtime reads for the whole kind, a name the
+         * code says it ignores, a legacy name the code upgrades (even where the schema still lists it), a schema
+         * field, an alias, a name only the code reads, a name of a pattern the code reads.
+         */
         public Reading reading(String name) {
             String key = name.toLowerCase(Locale.ROOT);
             if (runtime.containsKey(key)) {
@@ -146,12 +150,12 @@ public final class ComponentSchemas {
             if (ignored.containsKey(key)) {
                 return new Unread(ignored.get(key));
             }
+            if (legacy.containsKey(key)) {
+                return new LegacyName(legacy.get(key));
+            }
             List<Field> own = ownDefinitions(name);
             if (!own.isEmpty()) {
                 return new SchemaField(own);
-            }
-            if (legacy.containsKey(key)) {
-                return new LegacyName(legacy.get(key));
             }
             if (aliases.containsKey(key)) {
                 Alias alias = aliases.get(key);
@@ -264,7 +268,7 @@ public final class ComponentSchemas {
     public Lookup lookup(String type, String version) {
         Map<String, Lookup> versions = byType.get(type.toLowerCase(Locale.ROOT));
         if (versions == null) {
-            int limit = Math.max(2, Math.min(4, type.length() / 4));
+            int limit = Math.max(2, Math.min(3, type.length() / 5));
             return new UnknownType(typeNames.find(type, limit));
         }
         Lookup found = versions.get(normalVersion(version));
@@ -283,7 +287,14 @@ public final class ComponentSchemas {
 
     /** The known field name closest to {@code name}, for "did you mean". */
     public static Optional<String> nearestField(Schema schema, String name) {
-        return new Nearest(schema.names()).find(name, Math.max(1, Math.min(3, name.length() / 3)));
+        Optional<String> nearest = new Nearest(schema.names()).find(name, Math.max(1, Math.min(3, name.length() / 3)));
+        if (nearest.isPresent() || name.length() < 6) {
+            return nearest;
+        }
+        // a name cut short (reconnectWait for reconnectWaitSeconds): the one documented name it begins
+        String lower = name.toLowerCase(Locale.ROOT);
+        List<String> longer = schema.names().stream().filter(n -> n.toLowerCase(Locale.ROOT).startsWith(lower)).toList();
+        return longer.size() == 1 ? Optional.of(longer.get(0)) : Optional.empty();
     }
 
     private static String normalVersion(String version) {

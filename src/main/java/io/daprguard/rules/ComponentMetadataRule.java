@@ -50,6 +50,9 @@ public final class ComponentMetadataRule extends BaseRule {
     private static final Set<String> BOOLS =
             Set.of("y", "yes", "true", "t", "on", "1", "n", "no", "false", "f", "off", "0");
 
+    /** Fields of a Component's spec that the runtime reads there, never in spec.metadata (dapr/dapr processor). */
+    private static final Set<String> SPEC_FIELDS = Set.of("initTimeout", "ignoreErrors");
+
     public ComponentMetadataRule() {
         super(ID, Action.WARN, Scope.COMPONENT);
     }
@@ -98,10 +101,8 @@ public final class ComponentMetadataRule extends BaseRule {
             Reading reading = schema.reading(name);
             if (reading instanceof SchemaField field) {
                 if (field.definitions().get(0).deprecated()) {
-                    Legacy legacy = schema.legacy().get(name.toLowerCase(Locale.ROOT));
-                    problems.add(Problem.violation(at + " is deprecated in " + schema.label() + (legacy == null
-                            ? "; see the component's reference page for its replacement"
-                            : ": Dapr still reads it; " + advice(legacy, text))));
+                    problems.add(Problem.violation(at + " is deprecated in " + schema.label()
+                            + "; see the component's reference page for its replacement"));
                 }
                 if (text != null) {
                     valueProblem(at, field.definitions(), text).ifPresent(problems::add);
@@ -116,6 +117,9 @@ public final class ComponentMetadataRule extends BaseRule {
                         + "; " + advice(legacy.legacy(), text)));
             } else if (reading instanceof Runtime runtime) {
                 runtimeProblem(at, schema, runtime.name(), text).ifPresent(problems::add);
+            } else if (reading instanceof Unread && SPEC_FIELDS.contains(name)) {
+                problems.add(Problem.violation(at + " is a field of spec, not of spec.metadata, so Dapr ignores it here; "
+                        + "move it to spec." + name));
             } else if (reading instanceof Unread unread) {
                 problems.add(Problem.violation(at + " is not a field of " + schema.label()
                         + (unread.note().isEmpty() ? "" : " (" + unread.note() + ")")

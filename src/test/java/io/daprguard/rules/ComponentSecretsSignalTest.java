@@ -34,6 +34,16 @@ class ComponentSecretsSignalTest {
         assertThat(signal("pubsub.pulsar", "oauth2TokenCAPEM")).isEmpty();
     }
 
+    /** A spelling the component's code reads for a sensitive field is as secret as the field. */
+    @Test
+    void anAliasOfASensitiveFieldIsSensitive() {
+        assertThat(signal("bindings.azure.blobstorage", "accessKey")).contains(
+                "sensitive in Dapr's bindings.azure.blobstorage schema");
+        assertThat(signal("bindings.azure.blobstorage", "storageAccessKey")).contains(
+                "sensitive in Dapr's bindings.azure.blobstorage schema");
+        assertThat(signal("state.redis", "primaryEncryptionKey")).contains("named like a secret");
+    }
+
     @Test
     void namePatternsForUnknownNamesAndTypes() {
         assertThat(signal("conversation.openai", "maxTokens")).isEmpty();
@@ -57,7 +67,7 @@ class ComponentSecretsSignalTest {
         }
         assertThat(names).containsExactly("MTLSClientKey", "accessKey", "accessKeySecret", "accountToken",
                 "aclToken", "authToken", "awsAccessKey", "clientKey", "connectionString", "key", "password",
-                "privateKey", "private_key", "schemaRegistryAPIKey", "schemaRegistryAPISecret", "secret",
+                "primaryEncryptionKey", "privateKey", "private_key", "schemaRegistryAPIKey", "schemaRegistryAPISecret", "secondaryEncryptionKey", "secret",
                 "secretAccessKey", "secretId", "secretKey", "securityToken", "serverToken", "storageAccountKey",
                 "storageConnectionString", "tlsClientKey", "tls_client_key", "token", "vaultToken");
     }
