@@ -129,7 +129,8 @@ public final class ComponentBundleGenerator {
             throw new UncheckedIOException("cannot read " + reads, e);
         }
         ObjectNode bundle = new ComponentBundleGenerator(contrib, dapr, list).build();
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(tools.jackson.core.util.Separators.createDefaultInstance()
+                .withObjectNameValueSpacing(tools.jackson.core.util.Separators.Spacing.AFTER))
                 .withObjectIndenter(new DefaultIndenter(" ", "\n"))
                 .withArrayIndenter(new DefaultIndenter(" ", "\n"));
         String text = JSON.writer().with(printer).writeValueAsString(bundle) + "\n";

@@ -1,0 +1,3 @@
+package mailer
+
+func (m *Mailer) Init(meta Metadata) error { return nil }

@@ -1,0 +1,5 @@
+package ledger
+
+type testOnly struct {
+	Name string `mapstructure:"testOnlyName"`
+}

@@ -1,0 +1,12 @@
+//go:build probe_only
+
+package components
+
+import (
+	"github.com/dapr/components-contrib/bindings/mailer"
+	bindingsLoader "github.com/dapr/dapr/pkg/components/bindings"
+)
+
+func init() {
+	bindingsLoader.DefaultRegistry.RegisterOutputBinding(mailer.NewMailer, "probe")
+}
