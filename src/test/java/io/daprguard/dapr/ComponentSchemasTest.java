@@ -72,4 +72,64 @@ class ComponentSchemasTest {
                 .extracting(Field::type, Field::sensitive).containsExactly(org.assertj.core.groups.Tuple.tuple(
                         "number", false));
     }
+
+    /** The mechanisms of issue 22, each on the example the issue found it with, read back from the shipped bundle. */
+    @Test
+    void structTagAliasesAreReadAsTheFieldTheySpell() {
+        Schema postgres = SCHEMAS.find("state.postgresql", "v1").orElseThrow();
+        assertThat(postgres.reading("timeoutInSeconds")).isInstanceOf(ComponentSchemas.AliasOf.class);
+        assertThat(postgres.canonical("timeoutInSeconds")).isEqualTo("timeout");
+        assertThat(postgres.canonical("cleanupIntervalInSeconds")).isEqualTo("cleanupInterval");
+        assertThat(SCHEMAS.find("bindings.rabbitmq", "v1").orElseThrow().canonical("ttlInSeconds")).isEqualTo("ttl");
+        assertThat(postgres.aliases().get("timeoutinseconds").source())
+                .startsWith("common/component/postgresql/v1/metadata.go:");
+    }
+
+    @Test
+    void azureAliasTablesAreReadForTheComponentsThatUseThem() {
+        Schema blob = SCHEMAS.find("bindings.azure.blobstorage", "v1").orElseThrow();
+        assertThat(blob.canonical("storageAccountName")).isEqualTo("accountName");
+        assertThat(blob.canonical("accessKey")).isEqualTo("accountKey");
+        assertThat(blob.canonical("storageAccountContainer")).isEqualTo("containerName");
+        assertThat(blob.definitions("accessKey")).isNotEmpty().allMatch(Field::sensitive);
+        assertThat(SCHEMAS.find("state.redis", "v1").orElseThrow().reading("storageAccountName"))
+                .isInstanceOf(ComponentSchemas.Unread.class);
+    }
+
+    @Test
+    void namesTheRuntimeReadsForEveryComponentOfAKind() {
+        Schema postgres = SCHEMAS.find("bindings.postgres", "v1").orElseThrow();
+        assertThat(postgres.directions()).containsExactly("output");
+        assertThat(postgres.reading("direction")).isInstanceOf(ComponentSchemas.Runtime.class);
+        assertThat(((ComponentSchemas.Runtime) postgres.reading("Direction")).name().list()).isTrue();
+        assertThat(SCHEMAS.find("state.sqlite", "v1").orElseThrow().reading("actorStateStore"))
+                .isInstanceOf(ComponentSchemas.Runtime.class);
+        assertThat(SCHEMAS.find("secretstores.kubernetes", "v1").orElseThrow().reading("direction"))
+                .isInstanceOf(ComponentSchemas.Unread.class);
+    }
+
+    @Test
+    void legacyNamesNameTheirReplacement() {
+        Schema kafka = SCHEMAS.find("pubsub.kafka", "v1").orElseThrow();
+        assertThat(kafka.reading("authRequired")).isInstanceOf(ComponentSchemas.LegacyName.class);
+        assertThat(kafka.canonical("authRequired")).isEqualTo("authType");
+        assertThat(kafka.legacy().get("authrequired").source()).contains("common/component/kafka/metadata.go");
+    }
+
+    @Test
+    void requiredOnlyWhereTheComponentsCodeEnforcesIt() {
+        Schema sendgrid = SCHEMAS.find("bindings.twilio.sendgrid", "v1").orElseThrow();
+        assertThat(sendgrid.definitions("emailFrom")).extracting(Field::required).containsExactly(false);
+        Schema cron = SCHEMAS.find("bindings.cron", "v1").orElseThrow();
+        assertThat(cron.definitions("schedule")).extracting(Field::required).containsExactly(true);
+        // a built-in profile's own fields are never required: the shared code falls back to the environment
+        Schema gcp = SCHEMAS.find("pubsub.gcp.pubsub", "v1").orElseThrow();
+        assertThat(gcp.profiles()).flatExtracting(ComponentSchemas.Profile::required).isEmpty();
+    }
+
+    @Test
+    void versionsTheRuntimeRegistersForTheSameSchema() {
+        assertThat(SCHEMAS.find("state.etcd", "v2")).map(Schema::type).contains("state.etcd");
+        assertThat(SCHEMAS.source().path("runtimeRegistrations").path("ref").asString()).isEqualTo("v1.18.3");
+    }
 }
