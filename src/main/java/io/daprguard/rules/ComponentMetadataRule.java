@@ -104,11 +104,11 @@ public final class ComponentMetadataRule extends BaseRule {
                     problems.add(Problem.violation(at + " is deprecated in " + schema.label()
                             + "; see the component's reference page for its replacement"));
                 }
-                if (text != null) {
+                if (text != null && !text.isBlank()) {
                     valueProblem(at, field.definitions(), text).ifPresent(problems::add);
                 }
             } else if (reading instanceof AliasOf alias) {
-                if (text != null && !alias.definitions().isEmpty()) {
+                if (text != null && !text.isBlank() && !alias.definitions().isEmpty()) {
                     valueProblem(at, alias.definitions(), text).ifPresent(problems::add);
                 }
             } else if (reading instanceof LegacyName legacy) {
@@ -157,27 +157,31 @@ public final class ComponentMetadataRule extends BaseRule {
             return Optional.empty();
         }
         List<String> allowed = name.allowedValues().stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+        List<String> supported = schema.directions().isEmpty() ? allowed : schema.directions();
         List<String> parts = name.list() ? List.of(value.split(",", -1)) : List.of(value);
-        List<String> wrong = new ArrayList<>();
-        List<String> unsupported = new ArrayList<>();
+        List<String> used = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         for (String part : parts) {
             String p = part.trim().toLowerCase(Locale.ROOT);
-            if (!allowed.contains(p)) {
-                wrong.add(part.trim());
-            } else if (!schema.directions().isEmpty() && !schema.directions().contains(p)) {
-                unsupported.add(p);
+            if (allowed.contains(p) && supported.contains(p)) {
+                if (!used.contains(p)) {
+                    used.add(p);
+                }
+            } else {
+                ignored.add(part.trim());
             }
         }
         String shown = at + " = " + Texts.quoted(value);
-        if (!wrong.isEmpty()) {
-            return Optional.of(Problem.violation(shown + " is not " + (name.list() ? "a comma-separated list of " : "one of ")
-                    + String.join(", ", name.allowedValues()) + ", so Dapr sets up no binding for this component; write "
-                    + String.join(",", schema.directions().isEmpty() ? name.allowedValues() : schema.directions())));
+        String kind = schema.directions().isEmpty() ? ""
+                : " (" + schema.label() + " is an " + String.join(" and ", schema.directions()) + " binding)";
+        if (used.isEmpty()) {
+            return Optional.of(Problem.violation(shown + " names no direction Dapr can set up" + kind
+                    + ", so it sets up no binding for this component; write " + String.join(",", supported)));
         }
-        if (!unsupported.isEmpty()) {
-            return Optional.of(Problem.violation(shown + ": " + schema.label() + " is not an " + unsupported.get(0)
-                    + " binding (it is " + String.join(" and ", schema.directions()) + " only), so Dapr sets up no "
-                    + "binding for this component; write " + String.join(",", schema.directions())));
+        if (!ignored.isEmpty()) {
+            return Optional.of(Problem.violation(shown + ": Dapr ignores " + String.join(", ", ignored.stream()
+                    .map(Texts::quoted).toList()) + kind + " and sets up " + String.join(" and ", used)
+                    + " only; write " + String.join(",", used)));
         }
         return Optional.empty();
     }
