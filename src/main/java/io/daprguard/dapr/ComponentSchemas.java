@@ -65,6 +65,38 @@ public final class ComponentSchemas {
     public record RuntimeName(String name, boolean list, List<String> allowedValues, boolean inputOnly, String note,
             String source) {}
 
+    /**
+     * The values the component's code accepts for a field: {@code accepted} (compared without case when
+     * {@code caseInsensitive}, as numbers when {@code numeric}); any other value makes it fail to start
+     * ({@code otherValue} {@code error}), fall back to {@code fallback} ({@code default}), or reach an SDK that decides
+     * ({@code passthrough}, not checked); {@code failing} values fail to start whatever {@code otherValue} says.
+     */
+    public record AcceptedValues(String field, List<String> accepted, boolean caseInsensitive, boolean numeric,
+            String otherValue, String fallback, List<String> failing, String source) {
+
+        /** Whether the code accepts {@code value} without failing or falling back. */
+        public boolean accepts(String value) {
+            if (failing.stream().anyMatch(f -> same(f, value))) {
+                return false;
+            }
+            return otherValue.equals("passthrough") || accepted.stream().anyMatch(a -> same(a, value));
+        }
+
+        /** Whether {@code value} makes the component fail to start (rather than fall back). */
+        public boolean fails(String value) {
+            return otherValue.equals("error") || failing.stream().anyMatch(f -> same(f, value));
+        }
+
+        private boolean same(String a, String value) {
+            if (numeric) {
+                Long x = GoNumbers.parseInt(a);
+                Long y = GoNumbers.parseInt(value);
+                return x != null && x.equals(y);
+            }
+            return caseInsensitive ? a.equalsIgnoreCase(value) : a.equals(value);
+        }
+    }
+
     /** How the component, or the runtime around it, reads one metadata name. */
     public sealed interface Reading {}
 
@@ -99,15 +131,17 @@ public final class ComponentSchemas {
      * @param runtime names the runtime reads for every component of its kind, by lower-case name
      * @param directions for a binding, {@code input} and/or {@code output}; empty for other kinds
      * @param ignored names its code says it ignores, by lower-case name, with the reason
+     * @param values the values its code accepts for the fields whose schema lists allowedValues, by lower-case field
      */
     public record Schema(String type, String version, List<Field> fields, List<Profile> profiles,
             Map<String, Alias> aliases, Map<String, String> codeReads, Map<String, Legacy> legacy,
             List<Pattern> namePatterns, Map<String, RuntimeName> runtime, List<String> directions,
-            Map<String, String> ignored) {
+            Map<String, String> ignored, Map<String, AcceptedValues> values) {
 
         /** A schema with fields and profiles only, as the rule tests build them. */
         public Schema(String type, String version, List<Field> fields, List<Profile> profiles) {
-            this(type, version, fields, profiles, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of(), Map.of());
+            this(type, version, fields, profiles, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of(), Map.of(),
+                    Map.of());
         }
 
         /**
@@ -357,12 +391,19 @@ public final class ComponentSchemas {
             List<Pattern> patterns = new ArrayList<>();
             component.path("namePatterns").forEach(p -> patterns.add(Pattern.compile(p.path("pattern").asString(),
                     Pattern.CASE_INSENSITIVE)));
+            Map<String, AcceptedValues> values = new LinkedHashMap<>();
+            for (JsonNode v : component.path("values")) {
+                values.put(v.path("field").asString().toLowerCase(Locale.ROOT), new AcceptedValues(
+                        v.path("field").asString(), strings(v.path("accepted")), v.path("caseInsensitive").asBoolean(),
+                        v.path("numeric").asBoolean(false), v.path("otherValue").asString("error"),
+                        v.path("fallback").asString(""), strings(v.path("failing")), v.path("source").asString("")));
+            }
             List<String> directions = new ArrayList<>();
             component.path("directions").forEach(d -> directions.add(d.asString()));
             Schema schema = new Schema(type, version, fields(component.path("metadata"), "", enforced),
                     List.copyOf(profiles), Map.copyOf(aliases), Map.copyOf(codeReads), Map.copyOf(legacy),
                     List.copyOf(patterns), runtimeByKind.getOrDefault(kind(type), Map.of()), List.copyOf(directions),
-                    Map.copyOf(ignored));
+                    Map.copyOf(ignored), Map.copyOf(values));
             List<String> versions = new ArrayList<>(List.of(version));
             component.path("runtimeVersions").forEach(v -> versions.add(normalVersion(v.asString())));
             List<String> names = new ArrayList<>();
@@ -385,6 +426,12 @@ public final class ComponentSchemas {
             }
         }
         return new ComponentSchemas(byType, List.copyOf(typeNames), bundle.path("source"));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asString()));
+        return List.copyOf(out);
     }
 
     /** The kind of a {@code spec.type}: {@code state}, {@code bindings}, ... and {@code middleware.http}. */

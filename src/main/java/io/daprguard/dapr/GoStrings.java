@@ -73,4 +73,5 @@ final class GoStrings {
         }
         return true;
     }
+
 }

@@ -1,6 +1,7 @@
 package io.daprguard.rules;
 
 import io.daprguard.dapr.ComponentSchemas;
+import io.daprguard.dapr.ComponentSchemas.AcceptedValues;
 import io.daprguard.dapr.ComponentSchemas.AliasOf;
 import io.daprguard.dapr.ComponentSchemas.Field;
 import io.daprguard.dapr.ComponentSchemas.Known;
@@ -17,6 +18,7 @@ import io.daprguard.dapr.ComponentSchemas.UnknownType;
 import io.daprguard.dapr.ComponentSchemas.UnknownVersion;
 import io.daprguard.dapr.ComponentSchemas.Unread;
 import io.daprguard.dapr.GoDuration;
+import io.daprguard.dapr.GoNumbers;
 import io.daprguard.dapr.Quantity;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +44,6 @@ public final class ComponentMetadataRule extends BaseRule {
 
     public static final String ID = "component-metadata";
 
-    /** Go's {@code strconv.ParseFloat} syntax (decimal). */
-    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
     /** A whole number, which Dapr also takes for a duration field (in the field's own unit). */
     private static final Pattern WHOLE = Pattern.compile("\\d+");
     /** What Dapr's {@code IsTruthy} reads as true, and the usual spellings of false. */
@@ -105,11 +105,11 @@ public final class ComponentMetadataRule extends BaseRule {
                             + "; see the component's reference page for its replacement"));
                 }
                 if (text != null && !text.isBlank()) {
-                    valueProblem(at, field.definitions(), text).ifPresent(problems::add);
+                    valueProblem(at, field.definitions(), schema.values(), text).ifPresent(problems::add);
                 }
             } else if (reading instanceof AliasOf alias) {
                 if (text != null && !text.isBlank() && !alias.definitions().isEmpty()) {
-                    valueProblem(at, alias.definitions(), text).ifPresent(problems::add);
+                    valueProblem(at, alias.definitions(), schema.values(), text).ifPresent(problems::add);
                 }
             } else if (reading instanceof LegacyName legacy) {
                 problems.add(Problem.violation(at + " is a legacy name in " + schema.label()
@@ -120,11 +120,13 @@ public final class ComponentMetadataRule extends BaseRule {
             } else if (reading instanceof Unread && SPEC_FIELDS.contains(name)) {
                 problems.add(Problem.violation(at + " is a field of spec, not of spec.metadata, so Dapr ignores it here; "
                         + "move it to spec." + name));
-            } else if (reading instanceof Unread unread) {
+            } else if (reading instanceof Unread unread && !unread.note().isEmpty()) {
+                problems.add(Problem.violation(at + " is not read by " + schema.label() + " (" + unread.note()
+                        + "), so Dapr ignores it; remove it"));
+            } else if (reading instanceof Unread) {
                 problems.add(Problem.violation(at + " is not a field of " + schema.label()
-                        + (unread.note().isEmpty() ? "" : " (" + unread.note() + ")")
-                        + ", so Dapr ignores it; " + (unread.note().isEmpty() ? ComponentSchemas.nearestField(schema, name)
-                                .map(n -> "did you mean " + n + "?").orElse("remove it") : "remove it")));
+                        + ", so Dapr ignores it; " + ComponentSchemas.nearestField(schema, name)
+                                .map(n -> "did you mean " + n + "?").orElse("remove it")));
             }
             // CodeOnly: the component's code reads it although its schema does not list it
         }
@@ -190,13 +192,14 @@ public final class ComponentMetadataRule extends BaseRule {
      * A plaintext value that does not parse as the declared type or is not an allowed value. A name defined in
      * several places (the fields and authentication profiles) takes what any of them allows.
      */
-    private static Optional<Problem> valueProblem(String at, List<Field> definitions, String value) {
+    private static Optional<Problem> valueProblem(String at, List<Field> definitions, Map<String, AcceptedValues> values,
+            String value) {
         Field field = definitions.get(0);
         String shown = at + " = " + Texts.quoted(value);
         String example = field.example().replace("\"", "");
         String eg = example.isEmpty() ? "" : "; e.g. " + Texts.shown(example);
         boolean parses = switch (field.type()) {
-            case "number" -> NUMBER.matcher(value).matches();
+            case "number" -> GoNumbers.isNumber(value);
             case "duration" -> GoDuration.isValid(value) || WHOLE.matcher(value).matches();
             case "bytesize" -> Quantity.isValid(value);
             case "bool" -> BOOLS.contains(value.trim().toLowerCase(Locale.ROOT));
@@ -204,18 +207,21 @@ public final class ComponentMetadataRule extends BaseRule {
         };
         if (!parses) {
             return Optional.of(Problem.violation(switch (field.type()) {
-                case "bool" -> shown + " is not a bool, so Dapr reads it as false; write true or false";
+                // components that decode with kit's DecodeMetadata read anything but a truthy value as false; the
+                // Redis family (kit's config.Decode, strconv.ParseBool) fails to start: the message claims neither
+                case "bool" -> shown + " is not a bool; write true or false";
                 case "duration" -> shown + " is not a duration (Go syntax such as 30s, 1m30s)" + eg;
                 case "bytesize" -> shown + " is not a size (a Kubernetes quantity such as 4Mi)" + eg;
                 default -> shown + " is not a " + field.type() + eg;
             }));
         }
-        if (definitions.stream().anyMatch(d -> d.allowedValues().isEmpty())) {
-            return Optional.empty();
-        }
-        List<String> allowed = definitions.stream().flatMap(d -> d.allowedValues().stream()).distinct().toList();
-        if (allowed.stream().noneMatch(a -> a.equalsIgnoreCase(value.trim()))) {
-            return Optional.of(Problem.violation(shown + " is not one of: " + String.join(", ", allowed)));
+        // allowed values only where the component's code was read for them (the bundle's values): the schemas'
+        // lists are incomplete in places, and some components fall back instead of failing
+        AcceptedValues accepted = values.get(field.name().toLowerCase(Locale.ROOT));
+        if (accepted != null && !accepted.accepts(value)) {
+            return Optional.of(Problem.violation(shown + " is not one of: " + String.join(", ", accepted.accepted())
+                    + (accepted.fails(value) ? ", so the component fails to start"
+                            : ", so Dapr uses " + accepted.fallback() + " instead")));
         }
         return Optional.empty();
     }

@@ -370,6 +370,10 @@ public final class ComponentBundleGenerator {
         if (!patterns.isEmpty()) {
             c.set("namePatterns", patterns);
         }
+        ArrayNode values = values(c, type, version, ignored);
+        if (!values.isEmpty()) {
+            c.set("values", values);
+        }
         ArrayNode requirements = requirements(c, type, version);
         if (!requirements.isEmpty()) {
             c.set("requirements", requirements);
@@ -815,6 +819,50 @@ public final class ComponentBundleGenerator {
         return out;
     }
 
+    /**
+     * The values the code accepts for every field whose schema lists {@code allowedValues} (own, profiles', built-in
+     * extras' and the built-in profiles' fields), from the hand-kept list; a field without an entry stops the
+     * generator, unless the code ignores the name.
+     */
+    private ArrayNode values(ObjectNode component, String type, String version, ArrayNode ignored) {
+        Set<String> fields = new LinkedHashSet<>();
+        java.util.function.Consumer<JsonNode> collect = f -> {
+            if (f.path("allowedValues").size() > 0 && !f.path("implicit").asBoolean(false)) {
+                fields.add(f.path("name").asString());
+            }
+        };
+        component.path("metadata").forEach(collect);
+        component.path("authenticationProfiles").forEach(p -> p.path("metadata").forEach(collect));
+        component.path("builtinAuthenticationProfileMetadata").forEach(e -> e.forEach(collect));
+        Set<String> builtins = new HashSet<>();
+        component.path("builtinAuthenticationProfiles").forEach(b -> builtins.add(b.asString()));
+        builtins.forEach(b -> builtinProfiles.path(b).forEach(p -> p.path("metadata").forEach(collect)));
+        ignored.forEach(i -> fields.remove(i.path("name").asString()));
+        ArrayNode out = NODES.arrayNode();
+        for (String field : fields) {
+            JsonNode found = null;
+            int index = 0;
+            for (JsonNode entry : reads.path("values")) {
+                boolean applies = matches(entry, type, version) || builtins.contains(entry.path("builtin").asString(""));
+                if (applies && entry.path("field").asString().equals(field)) {
+                    found = entry;
+                    usedListEntries.add("values/" + index);
+                }
+                index++;
+            }
+            if (found == null) {
+                throw new IllegalStateException(type + " " + version + ": the field " + field + " lists allowedValues "
+                        + "but has no entry under values in " + DEFAULT_READS + "; read how the code compares it and "
+                        + "add one");
+            }
+            ObjectNode copy = (ObjectNode) found.deepCopy();
+            copy.remove("types");
+            copy.remove("builtin");
+            out.add(copy);
+        }
+        return out;
+    }
+
     private ObjectNode runtimeMetadata() {
         ObjectNode byKind = NODES.objectNode();
         int index = 0;
@@ -830,7 +878,7 @@ public final class ComponentBundleGenerator {
 
     private void checkEveryListEntryUsed(ObjectNode bundle) {
         List<String> unused = new ArrayList<>();
-        for (String section : List.of("legacy", "ignored", "namePatterns", "undocumented", "requirements")) {
+        for (String section : List.of("legacy", "ignored", "namePatterns", "undocumented", "requirements", "values")) {
             int index = 0;
             for (JsonNode entry : reads.path(section)) {
                 if (!usedListEntries.contains(section + "/" + index)) {

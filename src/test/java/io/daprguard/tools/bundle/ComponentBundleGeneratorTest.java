@@ -112,6 +112,19 @@ class ComponentBundleGeneratorTest {
         assertThat(values(ledger.path("requirements"), "field")).containsExactly("region", "connectionString");
         assertThat(ledger.path("requirements").get(1).path("profile").asString()).isEqualTo("Connection string");
         assertThat(ledger.path("requirements").get(1).path("enforced").asBoolean()).isFalse();
+        JsonNode values = component(bundle, "bindings.mailer").path("values");
+        assertThat(values(values, "field")).containsExactly("emailFrom");
+        assertThat(values.get(0).path("otherValue").asString()).isEqualTo("passthrough");
+    }
+
+    @Test
+    void aFieldWithAllowedValuesButNoEntryStopsTheGenerator(@TempDir Path dir) throws IOException {
+        Path reads = dir.resolve("reads.yaml");
+        Files.writeString(reads, Files.readString(READS).replace("    field: emailFrom\n    accepted",
+                "    field: emailTo\n    accepted"));
+        assertThatThrownBy(() -> generate(reads)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("bindings.mailer v1: the field emailFrom lists allowedValues but has no entry under values "
+                        + "in tools/component-bundle/dapr-reads.yaml; read how the code compares it and add one");
     }
 
     @Test
