@@ -83,15 +83,19 @@ public final class ComponentMetadataRule extends BaseRule {
         List<Problem> problems = new ArrayList<>();
         Set<String> present = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
+        List<String> names = new ArrayList<>();
         int index = 0;
         for (JsonNode item : component.array("/spec/metadata")) {
             String name = item.path("name").asString("");
+            names.add(name);
             String at = "spec.metadata[" + index + "] " + Texts.quoted(name);
             Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), index++);
             if (first != null) {
-                problems.add(Problem.violation(at + " repeats spec.metadata[" + first + "] (Dapr compares names "
-                        + "without case): Dapr keeps only one of them, and components that decode their metadata "
-                        + "fail to start on a repeated name; keep one"));
+                String earlier = names.get(first);
+                problems.add(Problem.violation(at + " repeats spec.metadata[" + first + "]" + (earlier.equals(name)
+                        ? ": Dapr keeps only the last of them; keep one"
+                        : " " + Texts.quoted(earlier) + ", and Dapr compares names without case: components that "
+                                + "decode their metadata fail to start, the others read one of them at random; keep one")));
                 continue;
             }
             present.add(name.toLowerCase(Locale.ROOT));
