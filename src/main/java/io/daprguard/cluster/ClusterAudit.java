@@ -105,6 +105,7 @@ public final class ClusterAudit {
         int pods;
         final Map<Line, Integer> lines = new LinkedHashMap<>();
         final Map<String, Integer> versions = new TreeMap<>();
+        final List<NamespaceFacts.OomKill> oomKills = new ArrayList<>();
     }
 
     /** One engine finding: level, rule and message. */
@@ -300,6 +301,10 @@ public final class ClusterAudit {
             if (version != null) {
                 group.versions.merge(version, 1, Integer::sum);
             }
+            NamespaceFacts.OomKill oom = daprdOomKill(object);
+            if (oom != null) {
+                group.oomKills.add(oom);
+            }
         }
 
         private void component(ObjectNode object) {
@@ -373,15 +378,16 @@ public final class ClusterAudit {
         private void crossObjectRules() {
             Map<String, List<NamespaceFacts.Sidecars>> sidecars = new HashMap<>();
             pods.forEach((owner, group) -> {
-                if (!group.versions.isEmpty()) {
+                if (!group.versions.isEmpty() || !group.oomKills.isEmpty()) {
                     sidecars.computeIfAbsent(owner.namespace(), ns -> new ArrayList<>())
-                            .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions));
+                            .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions, group.oomKills));
                 }
             });
             for (String namespace : audited.keySet()) {
                 Facts found = facts.getOrDefault(namespace, new Facts());
                 NamespaceFacts namespaceFacts = new NamespaceFacts(namespace, found.apps, found.components,
-                        found.configurations, controlPlaneVersion, sidecars.getOrDefault(namespace, List.of()));
+                        found.configurations, controlPlaneVersion, sidecars.getOrDefault(namespace, List.of()),
+                        policy.defaults().gomemlimitPercent());
                 for (ClusterRule rule : Rules.cluster()) {
                     Action action = policy.action(rule.id());
                     if (action == Action.OFF) {
@@ -491,6 +497,41 @@ public final class ClusterAudit {
             }
         }
         return null;
+    }
+
+    /**
+     * The pod's daprd OOM kill, from its container status (in {@code containerStatuses}, or in
+     * {@code initContainerStatuses} for a native sidecar), or null when daprd's last termination was not one.
+     */
+    static NamespaceFacts.OomKill daprdOomKill(JsonNode pod) {
+        for (String list : new String[] {"containerStatuses", "initContainerStatuses"}) {
+            for (JsonNode status : pod.path("status").path(list)) {
+                if (!DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(status.path("name").asString(""))) {
+                    continue;
+                }
+                JsonNode terminated = status.path("state").path("terminated");
+                if (!"OOMKilled".equals(terminated.path("reason").asString(""))) {
+                    terminated = status.path("lastState").path("terminated");
+                }
+                if (!"OOMKilled".equals(terminated.path("reason").asString(""))) {
+                    return null;
+                }
+                return new NamespaceFacts.OomKill(name(pod), terminated.path("finishedAt").asString(""),
+                        status.path("restartCount").asInt(0), daprdMemoryLimit(pod.path("spec")));
+            }
+        }
+        return null;
+    }
+
+    private static String daprdMemoryLimit(JsonNode spec) {
+        for (String list : new String[] {"containers", "initContainers"}) {
+            for (JsonNode container : spec.path(list)) {
+                if (DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(container.path("name").asString(""))) {
+                    return container.path("resources").path("limits").path("memory").asString("");
+                }
+            }
+        }
+        return "";
     }
 
     private static ReviewRequest request(ApiKind kind, String namespace, String name, ObjectNode object) {

@@ -15,10 +15,11 @@ import java.util.Set;
  * @param controlPlaneVersion the Dapr version of the control plane (the sidecar injector's image tag), or null when
  *     unknown
  * @param sidecars the running daprd containers, by the workload that owns their pods
+ * @param gomemlimitPercent the policy's GOMEMLIMIT share of the sidecar memory limit, for the advice rules give
  */
 public record NamespaceFacts(
         String namespace, List<App> apps, List<ComponentFact> components, Set<String> configurations,
-        String controlPlaneVersion, List<Sidecars> sidecars) {
+        String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent) {
 
     public NamespaceFacts {
         apps = List.copyOf(apps);
@@ -69,11 +70,25 @@ public record NamespaceFacts(
      * @param owner the top-level owner of the pods (or the pod itself)
      * @param pods how many of its running pods have a daprd container
      * @param versions daprd image version to the number of pods running it
+     * @param oomKills the pods whose daprd was last terminated by the kernel's OOM killer
      */
-    public record Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions) {
+    public record Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions, List<OomKill> oomKills) {
 
         public Sidecars {
             versions = Map.copyOf(versions);
+            oomKills = List.copyOf(oomKills);
         }
     }
+
+    /**
+     * A pod whose daprd container was last terminated with reason {@code OOMKilled}
+     * ({@code lastState.terminated}, or {@code state.terminated} while it waits to restart).
+     *
+     * @param pod the pod's name
+     * @param at when daprd was killed ({@code finishedAt}, RFC 3339), or "" when the status does not say
+     * @param restarts daprd's {@code restartCount}
+     * @param memoryLimit the memory limit daprd ran with (its container's {@code resources.limits.memory}), or ""
+     *     when it had none
+     */
+    public record OomKill(String pod, String at, int restarts, String memoryLimit) {}
 }

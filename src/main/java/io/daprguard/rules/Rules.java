@@ -43,7 +43,8 @@ public final class Rules {
             new ScopesKnownAppsRule(),
             new ConfigExistsRule(),
             new SecretStoreExistsRule(),
-            new SidecarVersionRule());
+            new SidecarVersionRule(),
+            new SidecarOomKilledRule());
 
     private static final Map<String, Rule> BY_ID = index();
 
