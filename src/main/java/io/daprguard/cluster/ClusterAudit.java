@@ -15,6 +15,8 @@ import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.NamespaceFacts;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
 import io.daprguard.rules.Rules;
+import io.daprguard.rules.SidecarSizer;
+import io.daprguard.rules.SidecarSizing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +66,7 @@ public final class ClusterAudit {
 
     private final Policy policy;
     private final PolicyEngine engine;
+    private final SidecarSizer sizer;
     private final NamespaceModes modes;
 
     public ClusterAudit(Policy policy, NamespaceModes modes) {
@@ -72,9 +75,18 @@ public final class ClusterAudit {
 
     /** @param clock tells whether a {@code daprguard.io/skip-until} has passed */
     public ClusterAudit(Policy policy, NamespaceModes modes, Clock clock) {
+        this(policy, modes, clock, SidecarSizer.NONE);
+    }
+
+    /**
+     * @param clock tells whether a {@code daprguard.io/skip-until} has passed
+     * @param sizer right-sizes the daprd containers of the audited workloads ({@code sidecar-right-size})
+     */
+    public ClusterAudit(Policy policy, NamespaceModes modes, Clock clock, SidecarSizer sizer) {
         this.policy = policy;
         this.engine = new PolicyEngine(policy, clock);
         this.modes = modes;
+        this.sizer = sizer;
     }
 
     /**
@@ -106,6 +118,8 @@ public final class ClusterAudit {
         final Map<Line, Integer> lines = new LinkedHashMap<>();
         final Map<String, Integer> versions = new TreeMap<>();
         final List<NamespaceFacts.OomKill> oomKills = new ArrayList<>();
+        final List<String> podNames = new ArrayList<>();
+        SidecarSizing.Resources current;
     }
 
     /** One engine finding: level, rule and message. */
@@ -156,6 +170,9 @@ public final class ClusterAudit {
             step(ApiKind.COMPONENT, this::component);
             step(ApiKind.CONFIGURATION, this::configuration);
             reportPods();
+            if (failures.isEmpty() && !audited.isEmpty()) {
+                sizer.prepare(audited.keySet());
+            }
             crossObjectRules();
         }
 
@@ -300,6 +317,10 @@ public final class ClusterAudit {
             String version = daprdVersion(object.path("spec"));
             if (version != null) {
                 group.versions.merge(version, 1, Integer::sum);
+                group.podNames.add(name(object));
+                if (group.current == null) {
+                    group.current = daprdResources(object.path("spec"));
+                }
             }
             NamespaceFacts.OomKill oom = daprdOomKill(object);
             if (oom != null) {
@@ -380,14 +401,17 @@ public final class ClusterAudit {
             pods.forEach((owner, group) -> {
                 if (!group.versions.isEmpty() || !group.oomKills.isEmpty()) {
                     sidecars.computeIfAbsent(owner.namespace(), ns -> new ArrayList<>())
-                            .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions, group.oomKills));
+                            .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions, group.oomKills,
+                                    group.podNames, group.current == null
+                                            ? new SidecarSizing.Resources("", "", "", "", "") : group.current));
                 }
             });
             for (String namespace : audited.keySet()) {
                 Facts found = facts.getOrDefault(namespace, new Facts());
+                List<NamespaceFacts.Sidecars> running = sidecars.getOrDefault(namespace, List.of());
                 NamespaceFacts namespaceFacts = new NamespaceFacts(namespace, found.apps, found.components,
-                        found.configurations, controlPlaneVersion, sidecars.getOrDefault(namespace, List.of()),
-                        policy.defaults().gomemlimitPercent());
+                        found.configurations, controlPlaneVersion, running, policy.defaults().gomemlimitPercent(),
+                        running.isEmpty() ? List.of() : sizer.size(namespace, running));
                 for (ClusterRule rule : Rules.cluster()) {
                     Action action = policy.action(rule.id());
                     if (action == Action.OFF) {
@@ -521,6 +545,28 @@ public final class ClusterAudit {
             }
         }
         return null;
+    }
+
+    /** The resources and GOMEMLIMIT of the pod's daprd container, each "" when unset. */
+    static SidecarSizing.Resources daprdResources(JsonNode spec) {
+        for (String list : new String[] {"containers", "initContainers"}) {
+            for (JsonNode container : spec.path(list)) {
+                if (DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(container.path("name").asString(""))) {
+                    JsonNode resources = container.path("resources");
+                    String gomemlimit = "";
+                    for (JsonNode env : container.path("env")) {
+                        if ("GOMEMLIMIT".equals(env.path("name").asString(""))) {
+                            gomemlimit = env.path("value").asString("");
+                        }
+                    }
+                    return new SidecarSizing.Resources(resources.path("requests").path("cpu").asString(""),
+                            resources.path("limits").path("cpu").asString(""),
+                            resources.path("requests").path("memory").asString(""),
+                            resources.path("limits").path("memory").asString(""), gomemlimit);
+                }
+            }
+        }
+        return new SidecarSizing.Resources("", "", "", "", "");
     }
 
     private static String daprdMemoryLimit(JsonNode spec) {

@@ -16,16 +16,18 @@ import java.util.Set;
  *     unknown
  * @param sidecars the running daprd containers, by the workload that owns their pods
  * @param gomemlimitPercent the policy's GOMEMLIMIT share of the sidecar memory limit, for the advice rules give
+ * @param sizings the right-sizing of the namespace's workloads that have a recommendation
  */
 public record NamespaceFacts(
         String namespace, List<App> apps, List<ComponentFact> components, Set<String> configurations,
-        String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent) {
+        String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent, List<SidecarSizing> sizings) {
 
     public NamespaceFacts {
         apps = List.copyOf(apps);
         components = List.copyOf(components);
         configurations = Set.copyOf(configurations);
         sidecars = List.copyOf(sidecars);
+        sizings = List.copyOf(sizings);
     }
 
     /** An object of the cluster, as a report names it. */
@@ -71,12 +73,21 @@ public record NamespaceFacts(
      * @param pods how many of its running pods have a daprd container
      * @param versions daprd image version to the number of pods running it
      * @param oomKills the pods whose daprd was last terminated by the kernel's OOM killer
+     * @param podNames the names of its running pods with a daprd container
+     * @param current the resources daprd runs with (those of the first such pod)
      */
-    public record Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions, List<OomKill> oomKills) {
+    public record Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions, List<OomKill> oomKills,
+            List<String> podNames, SidecarSizing.Resources current) {
 
         public Sidecars {
             versions = Map.copyOf(versions);
             oomKills = List.copyOf(oomKills);
+            podNames = List.copyOf(podNames);
+        }
+
+        /** Without names and resources, as the rules that only count pods need it. */
+        public Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions, List<OomKill> oomKills) {
+            this(owner, pods, versions, oomKills, List.of(), new SidecarSizing.Resources("", "", "", "", ""));
         }
     }
 

@@ -44,7 +44,8 @@ public final class Rules {
             new ConfigExistsRule(),
             new SecretStoreExistsRule(),
             new SidecarVersionRule(),
-            new SidecarOomKilledRule());
+            new SidecarOomKilledRule(),
+            new SidecarRightSizeRule());
 
     private static final Map<String, Rule> BY_ID = index();
 

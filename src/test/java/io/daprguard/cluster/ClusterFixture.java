@@ -2,13 +2,24 @@ package io.daprguard.cluster;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.rightsizing.PodUsage;
+import io.daprguard.rightsizing.RightSizer;
+import io.daprguard.rightsizing.RightSizingSettings;
+import io.daprguard.rightsizing.UsageSnapshot;
+import io.daprguard.rightsizing.UsageSource;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.SidecarDefaults;
+import io.daprguard.rules.SidecarSizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +34,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * config:                      # optional: mode, rules
  *   rules: {sidecar-version: deny}
  * objects: [...]               # Namespaces, workloads, pods, Components, Configurations
+ * usage:                       # optional: daprd's measured use (a usage source's answer), history ending now
+ * - {namespace: shop, pod: orders-6d8f9c7b5-x2kqz, memoryP95Mi: 100, memoryPeakMi: 150, cpuP95: 0.02,
+ *    cpuPeak: 0.05, samples: 20160, days: 7}
  * expect:
  *   findings:                  # the folder's rule only; empty: the rule finds nothing
  *   - {kind: Deployment, namespace: shop, name: orders, level: deny, message: "..."}
@@ -58,6 +72,35 @@ record ClusterFixture(String name, JsonNode spec) {
 
     NamespaceModes modes() {
         return new NamespaceModes(Set.of("kube-system"), policy().mode());
+    }
+
+    /** Right-sizing from the fixture's {@code usage}, as a source would answer; none without it. */
+    SidecarSizer sizer() {
+        if (!spec.has("usage")) {
+            return SidecarSizer.NONE;
+        }
+        Instant now = Instant.now();
+        double mib = 1024.0 * 1024.0;
+        List<PodUsage> pods = new ArrayList<>();
+        for (JsonNode u : spec.path("usage")) {
+            pods.add(new PodUsage(u.path("namespace").asString(), u.path("pod").asString(),
+                    u.path("memoryP95Mi").asDouble() * mib, u.path("memoryPeakMi").asDouble() * mib,
+                    u.path("cpuP95").asDouble(), u.path("cpuPeak").asDouble(), u.path("samples").asLong(),
+                    now.minus(Duration.ofMinutes((long) (u.path("days").asDouble() * 24 * 60))), now));
+        }
+        UsageSource source = new UsageSource() {
+            @Override
+            public String name() {
+                return "prometheus";
+            }
+
+            @Override
+            public UsageSnapshot fetch(Set<String> namespaces, Instant at) {
+                return new UsageSnapshot(pods, Map.of(), 7, 0);
+            }
+        };
+        return new RightSizer(source, RightSizingSettings.defaults(policy().defaults().gomemlimitPercent()),
+                Clock.systemUTC());
     }
 
     JsonNode expected() {

@@ -60,7 +60,8 @@ class ClusterFixtureTest {
     }
 
     private static void check(ClusterRule rule, ClusterFixture fixture) {
-        AuditResult result = new ClusterAudit(fixture.policy(), fixture.modes()).run(fixture.cluster(), null);
+        AuditResult result = new ClusterAudit(fixture.policy(), fixture.modes(), java.time.Clock.systemUTC(),
+                fixture.sizer()).run(fixture.cluster(), null);
         assertThat(result.failure()).as("failure").isNull();
         ArrayNode actual = JsonNodeFactory.instance.arrayNode();
         for (AuditFinding finding : result.findings()) {

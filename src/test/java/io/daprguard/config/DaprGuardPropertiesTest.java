@@ -33,7 +33,7 @@ class DaprGuardPropertiesTest {
                     "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir",
                     "graceful-shutdown", "log-level", "component-metadata", "component-scopes", "component-auth",
                     "config-metrics", "config-tracing", "control-plane-ha", "control-plane-resources",
-                    "control-plane-namespace", "scopes-known-apps", "sidecar-version", "sidecar-oom-killed");
+                    "control-plane-namespace", "scopes-known-apps", "sidecar-version", "sidecar-oom-killed", "sidecar-right-size");
             assertThat(policy.mutateTemplates()).isFalse();
             assertThat(policy.skipRules()).isEqualTo(SkipRules.DEFAULT);
             assertThat(policy.skipRules().maxDuration()).isEqualTo(Duration.ofDays(90));

@@ -146,8 +146,8 @@ class PolicyEngineTest {
                         + "config-exists, config-metrics, config-mtls, config-tracing, control-plane-ha, "
                         + "control-plane-namespace, control-plane-resources, enabled-value, env-secrets, "
                         + "graceful-shutdown, injected-sidecar, log-level, scopes-known-apps, secret-store-exists, "
-                        + "service-account-token, sidecar-gomemlimit, sidecar-oom-killed, sidecar-resources, sidecar-seccomp, "
-                        + "sidecar-version, ssl-cert-dir, unknown-annotation]");
+                        + "service-account-token, sidecar-gomemlimit, sidecar-oom-killed, sidecar-resources, "
+                        + "sidecar-right-size, sidecar-seccomp, sidecar-version, ssl-cert-dir, unknown-annotation]");
     }
 
     @Test

@@ -22,7 +22,7 @@ class SidecarOomKilledRuleTest {
 
     private static List<ClusterProblem> check(int percent, OomKill... kills) {
         NamespaceFacts facts = new NamespaceFacts("shop", List.of(), List.of(), Set.of(), null,
-                List.of(new Sidecars(ORDERS, 3, Map.of("1.18.3", 3), List.of(kills))), percent);
+                List.of(new Sidecars(ORDERS, 3, Map.of("1.18.3", 3), List.of(kills))), percent, List.of());
         return new SidecarOomKilledRule().check(facts);
     }
 

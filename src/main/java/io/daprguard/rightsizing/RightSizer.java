@@ -1,0 +1,113 @@
+package io.daprguard.rightsizing;
+
+import io.daprguard.dapr.Quantity;
+import io.daprguard.rules.NamespaceFacts;
+import io.daprguard.rules.NamespaceFacts.ObjectRef;
+import io.daprguard.rules.SidecarSizer;
+import io.daprguard.rules.SidecarSizing;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster audit's right-sizing: before each run it reads daprd's use from its source (a fixed number of queries,
+ * whatever the cluster's size), and it sizes each workload from the use of all its pods, those that run and those
+ * that are gone, with the OOM kills the audit saw in pod status. A source that fails keeps the last snapshot (a partial
+ * or failed read never loses recommendations), says why in one log line, and shows in {@link #up()}.
+ */
+public final class RightSizer implements SidecarSizer {
+
+    private static final Logger log = LoggerFactory.getLogger(RightSizer.class);
+
+    private final UsageSource source;
+    private final Recommender recommender;
+    private final Clock clock;
+    private volatile UsageSnapshot snapshot = new UsageSnapshot(List.of(), Map.of(), 0, 0);
+    private volatile boolean up;
+    private volatile String lastError;
+
+    public RightSizer(UsageSource source, RightSizingSettings settings, Clock clock) {
+        this.source = source;
+        this.recommender = new Recommender(settings);
+        this.clock = clock;
+    }
+
+    /** Whether the last read of the source succeeded. */
+    public boolean up() {
+        return up;
+    }
+
+    /** The source's name. */
+    public String sourceName() {
+        return source.name();
+    }
+
+    /** The snapshot the recommendations come from. */
+    public UsageSnapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public void prepare(Set<String> namespaces) {
+        try {
+            UsageSnapshot read = source.fetch(namespaces, clock.instant());
+            snapshot = read;
+            up = true;
+            if (lastError != null) {
+                log.info("right-sizing: {} answers again ({} pods with daprd samples)", source.name(), read.pods().size());
+            }
+            lastError = null;
+        } catch (SourceException e) {
+            up = false;
+            if (!e.getMessage().equals(lastError)) {
+                log.warn("right-sizing: {}; recommendations keep their last values", e.getMessage());
+            }
+            lastError = e.getMessage();
+        } catch (RuntimeException e) {
+            up = false;
+            log.warn("right-sizing: reading {} failed unexpectedly; recommendations keep their last values",
+                    source.name(), e);
+            lastError = String.valueOf(e);
+        }
+    }
+
+    @Override
+    public List<SidecarSizing> size(String namespace, List<NamespaceFacts.Sidecars> sidecars) {
+        Map<ObjectRef, NamespaceFacts.Sidecars> byOwner = new LinkedHashMap<>();
+        Map<String, ObjectRef> running = new LinkedHashMap<>();
+        for (NamespaceFacts.Sidecars s : sidecars) {
+            byOwner.put(s.owner(), s);
+            s.podNames().forEach(pod -> running.put(pod, s.owner()));
+        }
+        UsageSnapshot current = snapshot;
+        Map<ObjectRef, List<PodUsage>> usage = new LinkedHashMap<>();
+        for (PodUsage pod : current.pods()) {
+            if (!pod.namespace().equals(namespace)) {
+                continue;
+            }
+            ObjectRef owner = running.get(pod.pod());
+            if (owner == null) {
+                owner = PodOwners.owner(pod.pod(), PodOwners.known(current.owners(), namespace, pod.pod()),
+                        byOwner.keySet()).orElse(null);
+            }
+            if (owner != null) {
+                usage.computeIfAbsent(owner, k -> new ArrayList<>()).add(pod);
+            }
+        }
+        List<SidecarSizing> sizings = new ArrayList<>();
+        usage.forEach((owner, pods) -> {
+            NamespaceFacts.Sidecars facts = byOwner.get(owner);
+            double oomLimit = facts.oomKills().stream().map(k -> Quantity.parse(k.memoryLimit()))
+                    .flatMap(Optional::stream).mapToDouble(q -> q.value().doubleValue()).max().orElse(0);
+            recommender.size(owner, facts.current(), WorkloadUsage.of(pods, oomLimit), source.name())
+                    .ifPresent(sizings::add);
+        });
+        return sizings;
+    }
+}
