@@ -166,6 +166,19 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- if $tls }}
 {{- $_ := set $guard "tls" $tls }}
 {{- end }}
+{{- with .Values.rightsizing }}
+{{- if .prometheus.url }}
+{{- $prometheus := dict "url" .prometheus.url "timeout" .prometheus.timeout }}
+{{- if .prometheus.bearerTokenSecret.name }}
+{{- $_ := set $prometheus "bearer-token-file" (printf "/etc/dapr-guard/prometheus-token/%s" .prometheus.bearerTokenSecret.key) }}
+{{- end }}
+{{- if .prometheus.caConfigMap.name }}
+{{- $_ := set $prometheus "ca-file" (printf "/etc/dapr-guard/prometheus-ca/%s" .prometheus.caConfigMap.key) }}
+{{- end }}
+{{- $_ := set $guard "rightsizing" (dict "prometheus" $prometheus "window" .window "oom-factor" .oomFactor
+  "min-samples" .minSamples "min-history" .minHistory) }}
+{{- end }}
+{{- end }}
 {{- with .Values.audit }}
 {{- $_ := include "dapr-guard.auditIntervalSeconds" $ }}
 {{- $excluded := concat (list "kube-system" $.Release.Namespace) $.Values.webhook.excludeNamespaces | uniq }}

@@ -2,6 +2,7 @@ package io.daprguard.cluster;
 
 import io.daprguard.metrics.AuditMetrics;
 import io.daprguard.policy.Policy;
+import io.daprguard.rules.SidecarSizer;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -58,8 +59,20 @@ public final class ClusterAuditService implements AutoCloseable {
     public ClusterAuditService(
             AuditSettings settings, Policy policy, Supplier<KubeApi> connect, AuditMetrics metrics, Clock clock,
             String identity) {
+        this(settings, policy, connect, metrics, clock, identity, SidecarSizer.NONE);
+    }
+
+    /**
+     * @param connect makes the API client (called on the audit thread, retried with backoff when it throws)
+     * @param identity this replica's name in the lease (the pod name)
+     * @param sizer right-sizes daprd from its measured use ({@code sidecar-right-size}); {@link SidecarSizer#NONE}
+     *     without a usage source
+     */
+    public ClusterAuditService(
+            AuditSettings settings, Policy policy, Supplier<KubeApi> connect, AuditMetrics metrics, Clock clock,
+            String identity, SidecarSizer sizer) {
         this.settings = settings;
-        this.audit = new ClusterAudit(policy, settings.modes(), clock);
+        this.audit = new ClusterAudit(policy, settings.modes(), clock, sizer);
         this.connect = connect;
         this.metrics = metrics;
         this.clock = clock;

@@ -6,10 +6,23 @@ import io.daprguard.cluster.KubeApi;
 import io.daprguard.cluster.NamespaceModes;
 import io.daprguard.metrics.AuditMetrics;
 import io.daprguard.policy.Policy;
+import io.daprguard.rightsizing.PrometheusSource;
+import io.daprguard.rightsizing.RightSizer;
+import io.daprguard.rightsizing.RightSizingMetrics;
+import io.daprguard.rightsizing.RightSizingSettings;
+import io.daprguard.rightsizing.SourceException;
+import io.daprguard.rightsizing.UsageSnapshot;
+import io.daprguard.rightsizing.UsageSource;
+import io.daprguard.rules.SidecarSizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -29,8 +42,66 @@ public class AuditConfiguration {
         return new AuditMetrics(registry, Clock.systemUTC());
     }
 
+    /**
+     * Right-sizing, when {@code dapr-guard.rightsizing.prometheus.url} is set: the audit reads daprd's use from that
+     * Prometheus before each run; otherwise the audit sizes nothing (sidecar-oom-killed still works from pod status).
+     */
+    @Bean
+    SidecarSizer sidecarSizer(DaprGuardProperties properties, Policy policy, MeterRegistry registry) {
+        DaprGuardProperties.Rightsizing r = properties.rightsizing();
+        DaprGuardProperties.Prometheus p = r.prometheus();
+        if (p.url() == null || p.url().isBlank()) {
+            return SidecarSizer.NONE;
+        }
+        URI url;
+        try {
+            url = new URI(p.url().trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("dapr-guard.rightsizing.prometheus.url is not a URL: " + p.url(), e);
+        }
+        PrometheusSource prometheus = new PrometheusSource(url, optionalPath(p.bearerTokenFile()),
+                optionalPath(p.caFile()), p.timeout(), r.window());
+        UsageSource source = new UsageSource() {
+            @Override
+            public String name() {
+                return "prometheus";
+            }
+
+            @Override
+            public UsageSnapshot fetch(Set<String> namespaces, Instant now) throws SourceException {
+                return prometheus.fetch(namespaces, now);
+            }
+        };
+        RightSizer sizer = new RightSizer(source, settings(r, policy.defaults().gomemlimitPercent()),
+                Clock.systemUTC());
+        RightSizingMetrics.register(registry, sizer);
+        return sizer;
+    }
+
+    /** The method's settings from the properties (margins and steps are fixed: the README documents them). */
+    static RightSizingSettings settings(DaprGuardProperties.Rightsizing r, int gomemlimitPercent) {
+        RightSizingSettings d = RightSizingSettings.defaults(gomemlimitPercent);
+        return new RightSizingSettings(r.window(), d.memoryRequestMargin(), d.memoryLimitMargin(),
+                d.cpuRequestMargin(), d.cpuLimitMargin(), r.oomFactor(), d.memoryRequestStepMib(),
+                d.memoryLimitStepMib(), d.cpuRequestStepMilli(), d.cpuLimitStepMilli(),
+                DaprGuardProperties.Rightsizing.mib("memory-request-floor", r.memoryRequestFloor()),
+                DaprGuardProperties.Rightsizing.mib("memory-limit-floor", r.memoryLimitFloor()),
+                DaprGuardProperties.Rightsizing.mib("memory-limit-ceiling", r.memoryLimitCeiling()),
+                DaprGuardProperties.Rightsizing.milli("cpu-request-floor", r.cpuRequestFloor()),
+                DaprGuardProperties.Rightsizing.milli("cpu-limit-floor", r.cpuLimitFloor()),
+                DaprGuardProperties.Rightsizing.milli("cpu-limit-ceiling", r.cpuLimitCeiling()), r.minSamples(),
+                r.minHistory(), r.relativeThreshold(),
+                DaprGuardProperties.Rightsizing.mib("memory-threshold", r.memoryThreshold()),
+                DaprGuardProperties.Rightsizing.milli("cpu-threshold", r.cpuThreshold()), gomemlimitPercent);
+    }
+
+    private static Optional<Path> optionalPath(String path) {
+        return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.trim()));
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
-    ClusterAuditService clusterAuditService(DaprGuardProperties properties, Policy policy, AuditMetrics metrics) {
+    ClusterAuditService clusterAuditService(DaprGuardProperties properties, Policy policy, AuditMetrics metrics,
+            SidecarSizer sizer) {
         DaprGuardProperties.Audit audit = properties.audit();
         AuditSettings settings = new AuditSettings(audit.interval(), audit.initialDelay(), audit.pageSize(),
                 audit.qps(), audit.maxResultsPerReport(), audit.leaseNamespace(), audit.leaseDuration(),
@@ -38,7 +109,7 @@ public class AuditConfiguration {
         return new ClusterAuditService(settings, policy,
                 () -> new KubeApi(KubeApi.connect(audit.kubeconfig(), null, audit.requestTimeout()), audit.pageSize(),
                         audit.qps(), audit.requestTimeout()),
-                metrics, Clock.systemUTC(), identity());
+                metrics, Clock.systemUTC(), identity(), sizer);
     }
 
     /** The pod name (HOSTNAME in a pod), else this host's name with a random suffix. */

@@ -42,6 +42,7 @@ import org.springframework.validation.annotation.Validated;
  * @param components options of the Component rules
  * @param audit the cluster audit (off by default: the quick start needs no cluster)
  * @param controlPlane options of the control-plane rules and of {@code check --dapr-values}
+ * @param rightsizing recommendations of daprd's resources from its measured use (with the audit)
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -59,7 +60,8 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Shutdown shutdown,
         @NotNull @Valid @DefaultValue Components components,
         @NotNull @Valid @DefaultValue Audit audit,
-        @NotNull @Valid @DefaultValue ControlPlane controlPlane) {
+        @NotNull @Valid @DefaultValue ControlPlane controlPlane,
+        @NotNull @Valid @DefaultValue Rightsizing rightsizing) {
 
     /**
      * @param memoryLimits advise memory limits on control-plane pods, as the seed guideline's table does (default
@@ -167,6 +169,88 @@ public record DaprGuardProperties(
             }
         }
     }
+
+    /**
+     * Right-sizing: the cluster audit reads daprd's measured use and recommends its resources
+     * ({@code sidecar-right-size}). Off unless {@code prometheus.url} is set; the README's "Right-sizing" section
+     * documents the method these values tune.
+     *
+     * @param prometheus where the use is read
+     * @param window how far back use is read (1h to 90d)
+     * @param oomFactor after an OOM kill, the limit recommended is at least the limit daprd died at times this (1 to 4)
+     * @param minSamples no recommendation from fewer memory samples
+     * @param minHistory no recommendation from a shorter span of history (first to last sample)
+     * @param relativeThreshold a difference is reported when larger than this share of the current value...
+     * @param memoryThreshold ...and than this much memory
+     * @param cpuThreshold ...or this much CPU
+     * @param memoryRequestFloor the smallest memory request recommended
+     * @param memoryLimitFloor the smallest memory limit recommended
+     * @param memoryLimitCeiling the largest memory limit (and request) recommended
+     * @param cpuRequestFloor the smallest CPU request recommended
+     * @param cpuLimitFloor the smallest CPU limit recommended
+     * @param cpuLimitCeiling the largest CPU limit (and request) recommended
+     */
+    public record Rightsizing(
+            @NotNull @Valid @DefaultValue Prometheus prometheus,
+            @NotNull @DefaultValue("7d") Duration window,
+            @DecimalMin("1") @DecimalMax("4") @DefaultValue("1.5") double oomFactor,
+            @Min(1) @DefaultValue("1000") long minSamples,
+            @NotNull @DefaultValue("24h") Duration minHistory,
+            @DecimalMin("0") @DecimalMax("10") @DefaultValue("0.2") double relativeThreshold,
+            @NotNull @DefaultValue("64Mi") String memoryThreshold,
+            @NotNull @DefaultValue("50m") String cpuThreshold,
+            @NotNull @DefaultValue("32Mi") String memoryRequestFloor,
+            @NotNull @DefaultValue("128Mi") String memoryLimitFloor,
+            @NotNull @DefaultValue("8Gi") String memoryLimitCeiling,
+            @NotNull @DefaultValue("10m") String cpuRequestFloor,
+            @NotNull @DefaultValue("50m") String cpuLimitFloor,
+            @NotNull @DefaultValue("4") String cpuLimitCeiling) {
+
+        public Rightsizing {
+            if (window != null && (window.compareTo(Duration.ofHours(1)) < 0 || window.compareTo(Duration.ofDays(90)) > 0)) {
+                throw new IllegalArgumentException("dapr-guard.rightsizing.window must be between 1h and 90d, was "
+                        + window);
+            }
+            mib("memory-threshold", memoryThreshold);
+            long requestFloor = mib("memory-request-floor", memoryRequestFloor);
+            long limitFloor = mib("memory-limit-floor", memoryLimitFloor);
+            long ceiling = mib("memory-limit-ceiling", memoryLimitCeiling);
+            milli("cpu-threshold", cpuThreshold);
+            long cpuFloor = milli("cpu-request-floor", cpuRequestFloor);
+            long cpuLimitFloorMilli = milli("cpu-limit-floor", cpuLimitFloor);
+            long cpuCeiling = milli("cpu-limit-ceiling", cpuLimitCeiling);
+            if (requestFloor > ceiling || limitFloor > ceiling || cpuFloor > cpuCeiling || cpuLimitFloorMilli > cpuCeiling) {
+                throw new IllegalArgumentException("dapr-guard.rightsizing: a floor is above its ceiling");
+            }
+        }
+
+        /** A memory quantity in whole MiB (rounded up); a bad value names its key. */
+        public static long mib(String key, String quantity) {
+            return io.daprguard.dapr.Quantity.parse(quantity).filter(io.daprguard.dapr.Quantity::isPositive)
+                    .map(q -> q.value().divide(java.math.BigDecimal.valueOf(1L << 20), 0, java.math.RoundingMode.CEILING)
+                            .longValueExact())
+                    .orElseThrow(() -> new IllegalArgumentException("dapr-guard.rightsizing." + key
+                            + " must be a positive Kubernetes quantity such as 64Mi, was " + quantity));
+        }
+
+        /** A CPU quantity in whole millicores (rounded up); a bad value names its key. */
+        public static long milli(String key, String quantity) {
+            return io.daprguard.dapr.Quantity.parse(quantity).filter(io.daprguard.dapr.Quantity::isPositive)
+                    .map(q -> q.value().multiply(java.math.BigDecimal.valueOf(1000))
+                            .setScale(0, java.math.RoundingMode.CEILING).longValueExact())
+                    .orElseThrow(() -> new IllegalArgumentException("dapr-guard.rightsizing." + key
+                            + " must be a positive Kubernetes quantity such as 50m, was " + quantity));
+        }
+    }
+
+    /**
+     * @param url the Prometheus that scrapes the kubelets' cAdvisor series (unset: no right-sizing)
+     * @param bearerTokenFile a file holding a bearer token for it, read at every run (unset: none)
+     * @param caFile a PEM file of the CA that signed its certificate (unset: the JVM's trust store)
+     * @param timeout how long one query may take
+     */
+    public record Prometheus(String url, String bearerTokenFile, String caFile,
+            @NotNull @DefaultValue("30s") Duration timeout) {}
 
     /** @param namespaceLabel add a {@code namespace} label to the request series (off: bounded cardinality) */
     public record Metrics(@DefaultValue("false") boolean namespaceLabel) {}

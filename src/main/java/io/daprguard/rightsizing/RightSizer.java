@@ -28,6 +28,7 @@ public final class RightSizer implements SidecarSizer {
     private final UsageSource source;
     private final Recommender recommender;
     private final Clock clock;
+    private final Map<String, Totals> totals = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile UsageSnapshot snapshot = new UsageSnapshot(List.of(), Map.of(), 0, 0);
     private volatile boolean up;
     private volatile String lastError;
@@ -53,8 +54,37 @@ public final class RightSizer implements SidecarSizer {
         return snapshot;
     }
 
+    /**
+     * One namespace's sums, for the metrics: workloads with a recommendation and with a material difference, the
+     * daprd memory and CPU requested by their running pods now and as recommended, and the pods OOM-killed.
+     */
+    public record Totals(int recommended, int material, double memoryNow, double memoryRecommended, double cpuNow,
+            double cpuRecommended, int oomKills) {}
+
+    /** The sums over every namespace of the last runs. */
+    public Totals totals() {
+        int recommended = 0;
+        int material = 0;
+        double memoryNow = 0;
+        double memoryRecommended = 0;
+        double cpuNow = 0;
+        double cpuRecommended = 0;
+        int oomKills = 0;
+        for (Totals t : totals.values()) {
+            recommended += t.recommended();
+            material += t.material();
+            memoryNow += t.memoryNow();
+            memoryRecommended += t.memoryRecommended();
+            cpuNow += t.cpuNow();
+            cpuRecommended += t.cpuRecommended();
+            oomKills += t.oomKills();
+        }
+        return new Totals(recommended, material, memoryNow, memoryRecommended, cpuNow, cpuRecommended, oomKills);
+    }
+
     @Override
     public void prepare(Set<String> namespaces) {
+        totals.keySet().retainAll(namespaces);
         try {
             UsageSnapshot read = source.fetch(namespaces, clock.instant());
             snapshot = read;
@@ -75,6 +105,10 @@ public final class RightSizer implements SidecarSizer {
                     source.name(), e);
             lastError = String.valueOf(e);
         }
+    }
+
+    private static double value(String quantity) {
+        return Quantity.parse(quantity).map(q -> q.value().doubleValue()).orElse(0.0);
     }
 
     @Override
@@ -101,13 +135,23 @@ public final class RightSizer implements SidecarSizer {
             }
         }
         List<SidecarSizing> sizings = new ArrayList<>();
+        double[] sums = new double[4];
         usage.forEach((owner, pods) -> {
             NamespaceFacts.Sidecars facts = byOwner.get(owner);
             double oomLimit = facts.oomKills().stream().map(k -> Quantity.parse(k.memoryLimit()))
                     .flatMap(Optional::stream).mapToDouble(q -> q.value().doubleValue()).max().orElse(0);
             recommender.size(owner, facts.current(), WorkloadUsage.of(pods, oomLimit), source.name())
-                    .ifPresent(sizings::add);
+                    .ifPresent(sizing -> {
+                        sizings.add(sizing);
+                        sums[0] += value(sizing.current().memoryRequest()) * facts.pods();
+                        sums[1] += value(sizing.recommended().memoryRequest()) * facts.pods();
+                        sums[2] += value(sizing.current().cpuRequest()) * facts.pods();
+                        sums[3] += value(sizing.recommended().cpuRequest()) * facts.pods();
+                    });
         });
+        int oomKills = sidecars.stream().mapToInt(s -> s.oomKills().size()).sum();
+        totals.put(namespace, new Totals(sizings.size(), (int) sizings.stream().filter(SidecarSizing::material).count(),
+                sums[0], sums[1], sums[2], sums[3], oomKills));
         return sizings;
     }
 }

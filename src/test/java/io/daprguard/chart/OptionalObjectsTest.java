@@ -178,6 +178,30 @@ class OptionalObjectsTest {
     }
 
     @Test
+    void rightSizingReachesTheServerWithItsTokenAndCaMounted() {
+        JsonNode rightsizing = applicationYaml().path("dapr-guard").path("rightsizing");
+        JsonNode prometheus = rightsizing.path("prometheus");
+        assertThat(prometheus.path("url").asString()).isEqualTo("https://prometheus.monitoring.svc:9090");
+        assertThat(prometheus.path("bearer-token-file").asString()).isEqualTo("/etc/dapr-guard/prometheus-token/token");
+        assertThat(prometheus.path("ca-file").asString()).isEqualTo("/etc/dapr-guard/prometheus-ca/ca.crt");
+        assertThat(prometheus.path("timeout").asString()).isEqualTo("20s");
+        assertThat(rightsizing.path("window").asString()).isEqualTo("14d");
+        assertThat(rightsizing.path("oom-factor").asDouble()).isEqualTo(2.0);
+        assertThat(rightsizing.path("min-samples").asInt()).isEqualTo(500);
+        assertThat(rightsizing.path("min-history").asString()).isEqualTo("12h");
+        List<String> mounts = new ArrayList<>();
+        manifests.container().path("volumeMounts").forEach(m -> mounts.add(m.path("name").asString() + " "
+                + m.path("mountPath").asString() + " " + m.path("readOnly").asBoolean()));
+        assertThat(mounts).contains("prometheus-token /etc/dapr-guard/prometheus-token true",
+                "prometheus-ca /etc/dapr-guard/prometheus-ca true");
+        List<String> volumes = new ArrayList<>();
+        manifests.podSpec().path("volumes").forEach(v -> volumes.add(v.path("name").asString() + " "
+                + v.path("secret").path("secretName").asString("") + v.path("configMap").path("name").asString("")));
+        assertThat(volumes).contains("prometheus-token prometheus-reader", "prometheus-ca prometheus-ca");
+        assertThat(chart().render().only("ConfigMap").toString()).doesNotContain("rightsizing");
+    }
+
+    @Test
     void everyPolicyKeyReachesTheServerUnderItsPropertyName() {
         JsonNode guard = applicationYaml().path("dapr-guard");
         assertThat(guard.path("mode").asString()).isEqualTo("enforce");

@@ -145,6 +145,38 @@ class DaprGuardPropertiesTest {
         assertStartupFails("dapr-guard.audit.qps=0", "audit.qps");
     }
 
+    @Test
+    void rightSizingIsOffWithoutAPrometheusAndItsSettingsReachTheMethod() {
+        runner.run(context -> {
+            DaprGuardProperties.Rightsizing r = context.getBean(DaprGuardProperties.class).rightsizing();
+            assertThat(r.prometheus().url()).isNull();
+            assertThat(r.window()).isEqualTo(Duration.ofDays(7));
+            io.daprguard.rightsizing.RightSizingSettings settings = AuditConfiguration.settings(r, 90);
+            assertThat(settings).isEqualTo(io.daprguard.rightsizing.RightSizingSettings.defaults(90));
+        });
+        runner.withPropertyValues("dapr-guard.rightsizing.window=14d", "dapr-guard.rightsizing.oom-factor=2",
+                "dapr-guard.rightsizing.memory-limit-ceiling=2Gi", "dapr-guard.rightsizing.cpu-limit-ceiling=1500m")
+                .run(context -> {
+                    io.daprguard.rightsizing.RightSizingSettings settings = AuditConfiguration.settings(
+                            context.getBean(DaprGuardProperties.class).rightsizing(), 80);
+                    assertThat(settings.window()).isEqualTo(Duration.ofDays(14));
+                    assertThat(settings.oomFactor()).isEqualTo(2.0);
+                    assertThat(settings.memoryLimitCeilingMib()).isEqualTo(2048);
+                    assertThat(settings.cpuLimitCeilingMilli()).isEqualTo(1500);
+                    assertThat(settings.gomemlimitPercent()).isEqualTo(80);
+                });
+    }
+
+    @Test
+    void badRightSizingSettingsFailStartup() {
+        assertStartupFails("dapr-guard.rightsizing.window=30m", "dapr-guard.rightsizing.window must be between 1h and 90d");
+        assertStartupFails("dapr-guard.rightsizing.memory-limit-ceiling=8GB",
+                "dapr-guard.rightsizing.memory-limit-ceiling must be a positive Kubernetes quantity such as 64Mi, was 8GB");
+        assertStartupFails("dapr-guard.rightsizing.memory-limit-floor=16Gi", "dapr-guard.rightsizing: a floor is above its "
+                + "ceiling");
+        assertStartupFails("dapr-guard.rightsizing.oom-factor=0.5", "rightsizing.oomFactor");
+    }
+
     /** With the audit on and no cluster anywhere, the server still starts: it connects in the background. */
     @Test
     void theAuditStartsWithoutACluster() {
