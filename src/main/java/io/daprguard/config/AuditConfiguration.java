@@ -10,8 +10,6 @@ import io.daprguard.rightsizing.PrometheusSource;
 import io.daprguard.rightsizing.RightSizer;
 import io.daprguard.rightsizing.RightSizingMetrics;
 import io.daprguard.rightsizing.RightSizingSettings;
-import io.daprguard.rightsizing.SourceException;
-import io.daprguard.rightsizing.UsageSnapshot;
 import io.daprguard.rightsizing.UsageSource;
 import io.daprguard.rules.SidecarSizer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +19,6 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -59,19 +56,8 @@ public class AuditConfiguration {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("dapr-guard.rightsizing.prometheus.url is not a URL: " + p.url(), e);
         }
-        PrometheusSource prometheus = new PrometheusSource(url, optionalPath(p.bearerTokenFile()),
-                optionalPath(p.caFile()), p.timeout(), r.window());
-        UsageSource source = new UsageSource() {
-            @Override
-            public String name() {
-                return "prometheus";
-            }
-
-            @Override
-            public UsageSnapshot fetch(Set<String> namespaces, Instant now) throws SourceException {
-                return prometheus.fetch(namespaces, now);
-            }
-        };
+        UsageSource source = new PrometheusSource(url, optionalPath(p.bearerTokenFile()), optionalPath(p.caFile()),
+                p.timeout(), r.window());
         RightSizer sizer = new RightSizer(source, settings(r, policy.defaults().gomemlimitPercent()),
                 Clock.systemUTC());
         RightSizingMetrics.register(registry, sizer);

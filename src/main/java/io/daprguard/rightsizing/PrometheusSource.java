@@ -57,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  * running pod's newest samples may follow the last step), and never after {@code now}. CPU is {@code rate} over 5
  * minutes, sampled every 5 minutes.
  */
-public final class PrometheusSource {
+public final class PrometheusSource implements UsageSource {
 
     /** The CPU rate window and the subquery step. */
     private static final String STEP = "5m";
@@ -118,6 +118,11 @@ public final class PrometheusSource {
         this.where = "Prometheus at " + display(baseUrl);
     }
 
+    @Override
+    public String name() {
+        return "prometheus";
+    }
+
     /**
      * Reads the usage of every daprd container with samples in the window that ends at {@code now}.
      *
@@ -125,14 +130,16 @@ public final class PrometheusSource {
      *     the queries
      * @param now the end of the window (the queries' evaluation time)
      * @return the pods sorted by namespace then pod, the owners of those pods where kube-state-metrics knows them,
-     *     the number of queries sent (always nine), and the number of series values ignored as absurd (one absurd series may
-     *     count once per query)
+     *     the number of queries sent (always nine), and the number of series values ignored as absurd (one absurd
+     *     series may count once per query)
      * @throws SourceException if a query fails; nothing is retried
+     * @throws IllegalArgumentException if a namespace name is empty
      */
+    @Override
     public UsageSnapshot fetch(Set<String> namespaces, Instant now) throws SourceException {
         Objects.requireNonNull(now, "now");
-        Run run = new Run(endpoint(), client(), authorization(), now);
         String namespaceMatcher = namespaceMatcher(namespaces);
+        Run run = new Run(endpoint(), client(), authorization(), now);
         String daprd = "container=\"daprd\"" + namespaceMatcher;
         String controllers = "owner_is_controller=\"true\"" + namespaceMatcher;
 
@@ -269,7 +276,7 @@ public final class PrometheusSource {
     }
 
     /** {@code , namespace=~"..."} matching exactly the given names, or nothing for all namespaces. */
-    static String namespaceMatcher(Set<String> namespaces) {
+    private static String namespaceMatcher(Set<String> namespaces) {
         if (namespaces.isEmpty()) {
             return "";
         }
