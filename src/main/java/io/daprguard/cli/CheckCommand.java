@@ -35,7 +35,7 @@ import java.util.function.Function;
  */
 public final class CheckCommand {
 
-    private static final String NAME = "dapr-guard check";
+    static final String NAME = "dapr-guard check";
 
     private CheckCommand() {}
 
@@ -100,6 +100,9 @@ public final class CheckCommand {
             return CheckReport.INCOMPLETE;
         }
         Mode mode = options.mode() != null ? options.mode() : policy.mode();
+        if (options.cluster() != null && options.cluster().recommend()) {
+            return recommend(options, policy, mode, out, err, clock);
+        }
         ObjectChecker checker = new ObjectChecker(policy, options.namespace(), clock);
         List<FileReport> files = new ArrayList<>();
         if (options.cluster() != null) {
@@ -121,8 +124,28 @@ public final class CheckCommand {
             case JSON -> JsonReport.render(report);
             case SARIF -> SarifReport.render(report, policy, version());
             case JUNIT -> JUnitReport.render(report, clock.instant());
+            case PATCH -> throw new IllegalStateException("--output patch without --recommend");
         });
         return report.exitCode();
+    }
+
+    /** {@code --recommend}: the Prometheus and the method's settings from the options and the policy file. */
+    private static int recommend(CheckOptions options, Policy policy, Mode mode, PrintStream out, PrintStream err,
+            Clock clock) {
+        io.daprguard.config.DaprGuardProperties.Rightsizing rightsizing;
+        try {
+            rightsizing = options.policy() == null ? null
+                    : PolicyLoader.properties(options.policy(), options.rules()).rightsizing();
+        } catch (PolicyLoader.PolicyException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return CheckReport.INCOMPLETE;
+        }
+        int percent = policy.defaults().gomemlimitPercent();
+        String url = options.cluster().prometheus() != null ? options.cluster().prometheus()
+                : rightsizing == null ? null : rightsizing.prometheus().url();
+        return Recommend.run(options.cluster(), url, rightsizing == null
+                ? io.daprguard.rightsizing.RightSizingSettings.defaults(percent) : rightsizing.settings(percent),
+                policy, mode, options.output(), out, err, clock);
     }
 
     /** The version in the jar's manifest; {@code dev} when run from classes. */

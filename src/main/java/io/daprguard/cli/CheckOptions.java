@@ -39,8 +39,11 @@ record CheckOptions(
      * @param kubeconfig {@code --kubeconfig}, or null for the usual search (KUBECONFIG, ~/.kube/config, in-cluster)
      * @param context {@code --context}, or null for the kubeconfig's current context
      * @param namespace {@code -n}, or null for every namespace
+     * @param recommend {@code --recommend}: right-size daprd per workload instead of checking
+     * @param prometheus {@code --prometheus}, or null for the policy file's
+     *     {@code dapr-guard.rightsizing.prometheus.url}
      */
-    record Cluster(String kubeconfig, String context, String namespace) {}
+    record Cluster(String kubeconfig, String context, String namespace, boolean recommend, String prometheus) {}
 
     /** Report formats. */
     enum Output {
@@ -49,7 +52,9 @@ record CheckOptions(
         /** SARIF 2.1.0, for code scanning (GitHub) */
         SARIF,
         /** JUnit XML, for CI test reports (Jenkins, GitLab) */
-        JUNIT
+        JUNIT,
+        /** {@code kubectl patch} commands, with {@code --recommend} */
+        PATCH
     }
 
     static final String DEFAULT_NAMESPACE = "default";
@@ -65,6 +70,7 @@ record CheckOptions(
         return """
                 Usage: java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...
                        java -jar dapr-guard.jar check --cluster [--kubeconfig FILE] [--context NAME] [-n NS]
+                       java -jar dapr-guard.jar check --cluster --recommend [--prometheus URL] [-o text|json|patch]
 
                 Checks Kubernetes manifests offline with the engine the dapr-guard webhook runs: mutation first
                 (what would be added), then validation of the mutated object (what would be denied or warned).
@@ -75,7 +81,8 @@ record CheckOptions(
                 Options:
                   -o, --output FORMAT       report format: text (default), json, sarif (SARIF 2.1.0, for
                                             GitHub code scanning) or junit (JUnit XML, for Jenkins and
-                                            GitLab); the exit code is the same for every format
+                                            GitLab); the exit code is the same for every format; patch
+                                            with --recommend
                       --mode enforce|audit  audit reports deny-level findings as warnings and exits 0
                                             (default: dapr-guard.mode of the policy file, else enforce)
                       --rule ID=ACTION      set a rule's action: deny, warn or off (repeatable)
@@ -90,6 +97,11 @@ record CheckOptions(
                                             on the kinds the audit reads, never Secrets
                       --kubeconfig FILE     with --cluster: the kubeconfig (default: KUBECONFIG, ~/.kube/config)
                       --context NAME        with --cluster: the kubeconfig context (default: its current one)
+                      --recommend           with --cluster: recommend daprd's resources per workload from its
+                                            measured use (a table; -o json; -o patch: kubectl patch commands
+                                            that set the dapr.io/sidecar-* annotations and GOMEMLIMIT)
+                      --prometheus URL      with --recommend: the Prometheus to read daprd's use from
+                                            (default: dapr-guard.rightsizing.prometheus.url of --policy)
                   -v, --verbose             the text report also lists clean and not-reviewed objects
                   -h, --help                print this help
 
@@ -151,6 +163,8 @@ record CheckOptions(
         private boolean namespaceGiven;
         private String kubeconfig;
         private String context;
+        private boolean recommend;
+        private String prometheus;
 
         Parser(String[] args) {
             this.args = args;
@@ -182,12 +196,23 @@ record CheckOptions(
                 if (!paths.isEmpty()) {
                     throw new UsageException("--cluster checks the cluster, not files; give no FILE, DIR or - with it");
                 }
-                target = new Cluster(kubeconfig, context, namespaceGiven ? namespace : null);
-            } else if (kubeconfig != null || context != null) {
-                throw new UsageException((kubeconfig != null ? "--kubeconfig" : "--context") + " needs --cluster");
+                target = new Cluster(kubeconfig, context, namespaceGiven ? namespace : null, recommend, prometheus);
+            } else if (kubeconfig != null || context != null || recommend) {
+                throw new UsageException((kubeconfig != null ? "--kubeconfig" : context != null ? "--context"
+                        : "--recommend") + " needs --cluster");
             } else if (paths.isEmpty() && daprValues.isEmpty()) {
                 throw new UsageException("nothing to check; give a FILE, a DIR or - (standard input),"
                         + " or --dapr-values FILE, or --cluster");
+            }
+            if (prometheus != null && !recommend) {
+                throw new UsageException("--prometheus needs --recommend");
+            }
+            if (recommend && (output == Output.SARIF || output == Output.JUNIT)) {
+                throw new UsageException("--recommend writes text, json or patch, not " + output.name()
+                        .toLowerCase(Locale.ROOT));
+            }
+            if (!recommend && output == Output.PATCH) {
+                throw new UsageException("--output patch needs --cluster --recommend");
             }
             return new CheckOptions(paths, daprValues, output, mode, rules, policy, namespace, verbose, false, target);
         }
@@ -227,6 +252,13 @@ record CheckOptions(
                 case "--kubeconfig" -> kubeconfig = value(name, inline, "a file");
                 case "--context" -> context = value(name, inline, "a context name");
                 case "--dapr-values" -> daprValues.add(value(name, inline, "a file"));
+                case "--recommend" -> {
+                    if (inline != null) {
+                        throw new UsageException(name + " takes no value");
+                    }
+                    recommend = true;
+                }
+                case "--prometheus" -> prometheus = value(name, inline, "a URL such as http://prometheus:9090");
                 default -> throw new UsageException("unknown option '" + name + "'");
             }
         }
@@ -251,6 +283,7 @@ record CheckOptions(
                 case "json" -> Output.JSON;
                 case "sarif" -> Output.SARIF;
                 case "junit" -> Output.JUNIT;
+                case "patch" -> Output.PATCH;
                 default -> throw new UsageException("--output '" + value + "' is not valid; use text, json, sarif or"
                         + " junit");
             };

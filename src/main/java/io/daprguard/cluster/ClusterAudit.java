@@ -120,6 +120,7 @@ public final class ClusterAudit {
         final List<NamespaceFacts.OomKill> oomKills = new ArrayList<>();
         final List<String> podNames = new ArrayList<>();
         SidecarSizing.Resources current;
+        String env;
     }
 
     /** One engine finding: level, rule and message. */
@@ -320,6 +321,8 @@ public final class ClusterAudit {
                 group.podNames.add(name(object));
                 if (group.current == null) {
                     group.current = daprdResources(object.path("spec"));
+                    JsonNode env = object.path("metadata").path("annotations").path(DaprAnnotations.ENV);
+                    group.env = env.isString() ? env.asString() : null;
                 }
             }
             NamespaceFacts.OomKill oom = daprdOomKill(object);
@@ -382,8 +385,9 @@ public final class ClusterAudit {
             }
             JsonNode appId = annotations.path(DaprAnnotations.APP_ID);
             JsonNode config = annotations.path(DaprAnnotations.CONFIG);
+            JsonNode env = annotations.path(DaprAnnotations.ENV);
             facts(ref.namespace()).apps.add(new NamespaceFacts.App(ref, appId.isString() ? appId.asString() : null,
-                    config.isString() ? config.asString() : null));
+                    config.isString() ? config.asString() : null, env.isString() ? env.asString() : null));
         }
 
         /** One finding per owner and line, saying how many of its pods have it and what to do. */
@@ -398,12 +402,19 @@ public final class ClusterAudit {
 
         private void crossObjectRules() {
             Map<String, List<NamespaceFacts.Sidecars>> sidecars = new HashMap<>();
+            Map<ObjectRef, String> templateEnv = new HashMap<>();
+            facts.values().forEach(f -> f.apps.forEach(app -> {
+                if (app.env() != null) {
+                    templateEnv.put(app.ref(), app.env());
+                }
+            }));
             pods.forEach((owner, group) -> {
                 if (!group.versions.isEmpty() || !group.oomKills.isEmpty()) {
                     sidecars.computeIfAbsent(owner.namespace(), ns -> new ArrayList<>())
                             .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions, group.oomKills,
                                     group.podNames, group.current == null
-                                            ? new SidecarSizing.Resources("", "", "", "", "") : group.current));
+                                            ? new SidecarSizing.Resources("", "", "", "", "") : group.current,
+                                    templateEnv.containsKey(owner) ? templateEnv.get(owner) : group.env));
                 }
             });
             for (String namespace : audited.keySet()) {

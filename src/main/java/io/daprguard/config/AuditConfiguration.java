@@ -9,7 +9,6 @@ import io.daprguard.policy.Policy;
 import io.daprguard.rightsizing.PrometheusSource;
 import io.daprguard.rightsizing.RightSizer;
 import io.daprguard.rightsizing.RightSizingMetrics;
-import io.daprguard.rightsizing.RightSizingSettings;
 import io.daprguard.rightsizing.UsageSource;
 import io.daprguard.rules.SidecarSizer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,27 +57,10 @@ public class AuditConfiguration {
         }
         UsageSource source = new PrometheusSource(url, optionalPath(p.bearerTokenFile()), optionalPath(p.caFile()),
                 p.timeout(), r.window());
-        RightSizer sizer = new RightSizer(source, settings(r, policy.defaults().gomemlimitPercent()),
+        RightSizer sizer = new RightSizer(source, r.settings(policy.defaults().gomemlimitPercent()),
                 Clock.systemUTC());
         RightSizingMetrics.register(registry, sizer);
         return sizer;
-    }
-
-    /** The method's settings from the properties (margins and steps are fixed: the README documents them). */
-    static RightSizingSettings settings(DaprGuardProperties.Rightsizing r, int gomemlimitPercent) {
-        RightSizingSettings d = RightSizingSettings.defaults(gomemlimitPercent);
-        return new RightSizingSettings(r.window(), d.memoryRequestMargin(), d.memoryLimitMargin(),
-                d.cpuRequestMargin(), d.cpuLimitMargin(), r.oomFactor(), d.memoryRequestStepMib(),
-                d.memoryLimitStepMib(), d.cpuRequestStepMilli(), d.cpuLimitStepMilli(),
-                DaprGuardProperties.Rightsizing.mib("memory-request-floor", r.memoryRequestFloor()),
-                DaprGuardProperties.Rightsizing.mib("memory-limit-floor", r.memoryLimitFloor()),
-                DaprGuardProperties.Rightsizing.mib("memory-limit-ceiling", r.memoryLimitCeiling()),
-                DaprGuardProperties.Rightsizing.milli("cpu-request-floor", r.cpuRequestFloor()),
-                DaprGuardProperties.Rightsizing.milli("cpu-limit-floor", r.cpuLimitFloor()),
-                DaprGuardProperties.Rightsizing.milli("cpu-limit-ceiling", r.cpuLimitCeiling()), r.minSamples(),
-                r.minHistory(), r.relativeThreshold(),
-                DaprGuardProperties.Rightsizing.mib("memory-threshold", r.memoryThreshold()),
-                DaprGuardProperties.Rightsizing.milli("cpu-threshold", r.cpuThreshold()), gomemlimitPercent);
     }
 
     private static Optional<Path> optionalPath(String path) {

@@ -224,6 +224,20 @@ public record DaprGuardProperties(
             }
         }
 
+        /** The method's settings (margins and steps are fixed: the README documents them). */
+        public io.daprguard.rightsizing.RightSizingSettings settings(int gomemlimitPercent) {
+            io.daprguard.rightsizing.RightSizingSettings d =
+                    io.daprguard.rightsizing.RightSizingSettings.defaults(gomemlimitPercent);
+            return new io.daprguard.rightsizing.RightSizingSettings(window, d.memoryRequestMargin(),
+                    d.memoryLimitMargin(), d.cpuRequestMargin(), d.cpuLimitMargin(), oomFactor,
+                    d.memoryRequestStepMib(), d.memoryLimitStepMib(), d.cpuRequestStepMilli(), d.cpuLimitStepMilli(),
+                    mib("memory-request-floor", memoryRequestFloor), mib("memory-limit-floor", memoryLimitFloor),
+                    mib("memory-limit-ceiling", memoryLimitCeiling), milli("cpu-request-floor", cpuRequestFloor),
+                    milli("cpu-limit-floor", cpuLimitFloor), milli("cpu-limit-ceiling", cpuLimitCeiling), minSamples,
+                    minHistory, relativeThreshold, mib("memory-threshold", memoryThreshold),
+                    milli("cpu-threshold", cpuThreshold), gomemlimitPercent);
+        }
+
         /** A memory quantity in whole MiB (rounded up); a bad value names its key. */
         public static long mib(String key, String quantity) {
             return io.daprguard.dapr.Quantity.parse(quantity).filter(io.daprguard.dapr.Quantity::isPositive)

@@ -204,6 +204,38 @@ public final class DaprEnv {
         return raw + "," + name + "=" + value;
     }
 
+    /**
+     * {@code raw} with every variable {@code name} set to {@code value} and everything else exactly as written (other
+     * variables, their order, separators and spacing); appended as {@link #append} does when there is none.
+     *
+     * @throws IllegalArgumentException as {@link #append} does for a name or value Dapr would not read back
+     */
+    public static String set(String raw, String name, String value) {
+        String appended = append(raw, name, value); // validates name and value
+        if (raw == null || raw.isEmpty() || !parse(raw).contains(name)) {
+            return appended;
+        }
+        StringBuilder out = new StringBuilder();
+        Matcher m = SEPARATOR.matcher(raw);
+        int partStart = 0;
+        while (m.find()) {
+            out.append(rewrite(raw.substring(partStart, m.start()), name, value)).append(',');
+            partStart = m.start() + 1;
+        }
+        out.append(rewrite(raw.substring(partStart), name, value));
+        return out.toString();
+    }
+
+    private static String rewrite(String part, String name, String value) {
+        String trimmed = GoStrings.trimSpace(part);
+        int eq = trimmed.indexOf('=');
+        if (eq < 0 || !trimmed.substring(0, eq).equals(name)) {
+            return part;
+        }
+        int start = part.indexOf(trimmed);
+        return part.substring(0, start) + name + "=" + value + part.substring(start + trimmed.length());
+    }
+
     /** The entries as a list of {@code NAME=value} (for messages, not for writing back). */
     @Override
     public String toString() {

@@ -76,10 +76,11 @@ public final class Recommender {
                 || differs(current.cpuLimit(), recommended.cpuLimit(), settings.cpuThresholdMilli() / 1000.0);
     }
 
-    /** A full sizing, with the material flag. */
+    /** A full sizing, with the material flag; {@code env} is the workload's {@code dapr.io/env} now. */
     public Optional<SidecarSizing> size(io.daprguard.rules.NamespaceFacts.ObjectRef owner, Resources current,
-            WorkloadUsage usage, String source) {
-        return recommend(usage).map(r -> new SidecarSizing(owner, current, r, basis(usage, source), material(current, r)));
+            String env, WorkloadUsage usage, String source) {
+        return recommend(usage).map(r -> new SidecarSizing(owner, current, r, basis(usage, source),
+                material(current, r), env));
     }
 
     private boolean differs(String current, String recommended, double absolute) {

@@ -29,6 +29,7 @@ public final class RightSizer implements SidecarSizer {
     private final Recommender recommender;
     private final Clock clock;
     private final Map<String, Totals> totals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<SidecarSizing>> lastSizings = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile UsageSnapshot snapshot = new UsageSnapshot(List.of(), Map.of(), 0, 0);
     private volatile boolean up;
     private volatile String lastError;
@@ -61,6 +62,14 @@ public final class RightSizer implements SidecarSizer {
     public record Totals(int recommended, int material, double memoryNow, double memoryRecommended, double cpuNow,
             double cpuRecommended, int oomKills) {}
 
+    /** Every workload's sizing of the last runs, by namespace, then kind and name. */
+    public List<SidecarSizing> sizings() {
+        return lastSizings.values().stream().flatMap(List::stream)
+                .sorted(java.util.Comparator.comparing((SidecarSizing s) -> s.owner().namespace())
+                        .thenComparing(s -> s.owner().kind()).thenComparing(s -> s.owner().name()))
+                .toList();
+    }
+
     /** The sums over every namespace of the last runs. */
     public Totals totals() {
         int recommended = 0;
@@ -85,6 +94,7 @@ public final class RightSizer implements SidecarSizer {
     @Override
     public void prepare(Set<String> namespaces) {
         totals.keySet().retainAll(namespaces);
+        lastSizings.keySet().retainAll(namespaces);
         try {
             UsageSnapshot read = source.fetch(namespaces, clock.instant());
             snapshot = read;
@@ -140,7 +150,7 @@ public final class RightSizer implements SidecarSizer {
             NamespaceFacts.Sidecars facts = byOwner.get(owner);
             double oomLimit = facts.oomKills().stream().map(k -> Quantity.parse(k.memoryLimit()))
                     .flatMap(Optional::stream).mapToDouble(q -> q.value().doubleValue()).max().orElse(0);
-            recommender.size(owner, facts.current(), WorkloadUsage.of(pods, oomLimit), source.name())
+            recommender.size(owner, facts.current(), facts.env(), WorkloadUsage.of(pods, oomLimit), source.name())
                     .ifPresent(sizing -> {
                         sizings.add(sizing);
                         sums[0] += value(sizing.current().memoryRequest()) * facts.pods();
@@ -150,6 +160,7 @@ public final class RightSizer implements SidecarSizer {
                     });
         });
         int oomKills = sidecars.stream().mapToInt(s -> s.oomKills().size()).sum();
+        lastSizings.put(namespace, List.copyOf(sizings));
         totals.put(namespace, new Totals(sizings.size(), (int) sizings.stream().filter(SidecarSizing::material).count(),
                 sums[0], sums[1], sums[2], sums[3], oomKills));
         return sizings;

@@ -49,8 +49,9 @@ public record NamespaceFacts(
      *
      * @param appId its {@code dapr.io/app-id}, or null when it sets none
      * @param config its {@code dapr.io/config}, or null when it sets none
+     * @param env its {@code dapr.io/env} (of the pod template, or of a pod without owner), or null when it sets none
      */
-    public record App(ObjectRef ref, String appId, String config) {}
+    public record App(ObjectRef ref, String appId, String config, String env) {}
 
     /**
      * A Dapr Component.
@@ -75,9 +76,10 @@ public record NamespaceFacts(
      * @param oomKills the pods whose daprd was last terminated by the kernel's OOM killer
      * @param podNames the names of its running pods with a daprd container
      * @param current the resources daprd runs with (those of the first such pod)
+     * @param env the workload's {@code dapr.io/env} (pod template, else the first pod), or null when it sets none
      */
     public record Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions, List<OomKill> oomKills,
-            List<String> podNames, SidecarSizing.Resources current) {
+            List<String> podNames, SidecarSizing.Resources current, String env) {
 
         public Sidecars {
             versions = Map.copyOf(versions);
@@ -87,7 +89,7 @@ public record NamespaceFacts(
 
         /** Without names and resources, as the rules that only count pods need it. */
         public Sidecars(ObjectRef owner, int pods, Map<String, Integer> versions, List<OomKill> oomKills) {
-            this(owner, pods, versions, oomKills, List.of(), new SidecarSizing.Resources("", "", "", "", ""));
+            this(owner, pods, versions, oomKills, List.of(), new SidecarSizing.Resources("", "", "", "", ""), null);
         }
     }
 

@@ -12,9 +12,10 @@ import java.util.List;
  * @param recommended the recommended resources and GOMEMLIMIT
  * @param basis what the recommendation rests on
  * @param material whether the recommendation differs from the current resources by more than the thresholds
+ * @param env the workload's {@code dapr.io/env} now, or null when it sets none (a patch keeps its other variables)
  */
 public record SidecarSizing(ObjectRef owner, Resources current, Resources recommended, Basis basis,
-        boolean material) {
+        boolean material, String env) {
 
     /**
      * daprd's resources as the four {@code dapr.io/sidecar-*} annotations set them, plus GOMEMLIMIT; each a Kubernetes

@@ -125,4 +125,24 @@ class CheckOptionsTest {
                 .isInstanceOf(UsageException.class)
                 .hasMessageStartingWith(message);
     }
+
+    @Test
+    void recommendNeedsTheClusterAndWritesTextJsonOrPatch() throws UsageException {
+        CheckOptions options = CheckOptions.parse("--cluster", "--recommend", "--prometheus", "http://prom:9090", "-o",
+                "patch");
+        assertThat(options.cluster().recommend()).isTrue();
+        assertThat(options.cluster().prometheus()).isEqualTo("http://prom:9090");
+        assertThat(options.output()).isEqualTo(Output.PATCH);
+        assertThat(CheckOptions.parse("--cluster").cluster().recommend()).isFalse();
+        assertThatThrownBy(() -> CheckOptions.parse("--recommend"))
+                .hasMessage("--recommend needs --cluster");
+        assertThatThrownBy(() -> CheckOptions.parse("--cluster", "--prometheus", "x"))
+                .hasMessage("--prometheus needs --recommend");
+        assertThatThrownBy(() -> CheckOptions.parse("--cluster", "--recommend", "-o",
+                "sarif")).hasMessage("--recommend writes text, json or patch, not sarif");
+        assertThatThrownBy(() -> CheckOptions.parse("-o", "patch", "x.yaml"))
+                .hasMessage("--output patch needs --cluster --recommend");
+        assertThatThrownBy(() -> CheckOptions.parse("--cluster", "--recommend=yes"))
+                .hasMessage("--recommend takes no value");
+    }
 }

@@ -151,14 +151,14 @@ class DaprGuardPropertiesTest {
             DaprGuardProperties.Rightsizing r = context.getBean(DaprGuardProperties.class).rightsizing();
             assertThat(r.prometheus().url()).isNull();
             assertThat(r.window()).isEqualTo(Duration.ofDays(7));
-            io.daprguard.rightsizing.RightSizingSettings settings = AuditConfiguration.settings(r, 90);
+            io.daprguard.rightsizing.RightSizingSettings settings = r.settings(90);
             assertThat(settings).isEqualTo(io.daprguard.rightsizing.RightSizingSettings.defaults(90));
         });
         runner.withPropertyValues("dapr-guard.rightsizing.window=14d", "dapr-guard.rightsizing.oom-factor=2",
                 "dapr-guard.rightsizing.memory-limit-ceiling=2Gi", "dapr-guard.rightsizing.cpu-limit-ceiling=1500m")
                 .run(context -> {
-                    io.daprguard.rightsizing.RightSizingSettings settings = AuditConfiguration.settings(
-                            context.getBean(DaprGuardProperties.class).rightsizing(), 80);
+                    io.daprguard.rightsizing.RightSizingSettings settings =
+                            context.getBean(DaprGuardProperties.class).rightsizing().settings(80);
                     assertThat(settings.window()).isEqualTo(Duration.ofDays(14));
                     assertThat(settings.oomFactor()).isEqualTo(2.0);
                     assertThat(settings.memoryLimitCeilingMib()).isEqualTo(2048);

@@ -253,4 +253,18 @@ class DaprEnvTest {
     void appendRejectsAValueDaprWouldChange(String value) {
         assertThatThrownBy(() -> DaprEnv.append("A=1", "B", value)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void setReplacesTheVariableAndKeepsEverythingElseExactly() {
+        assertThat(DaprEnv.set("NO_PROXY=a,b, GOMEMLIMIT=900MiB ,LOG=1", "GOMEMLIMIT", "180MiB"))
+                .isEqualTo("NO_PROXY=a,b, GOMEMLIMIT=180MiB ,LOG=1");
+        assertThat(DaprEnv.set("GOMEMLIMIT=1GiB,A=1,GOMEMLIMIT=900Mi", "GOMEMLIMIT", "180MiB"))
+                .isEqualTo("GOMEMLIMIT=180MiB,A=1,GOMEMLIMIT=180MiB");
+        assertThat(DaprEnv.set("A=1", "GOMEMLIMIT", "180MiB")).isEqualTo("A=1,GOMEMLIMIT=180MiB");
+        assertThat(DaprEnv.set(null, "GOMEMLIMIT", "180MiB")).isEqualTo("GOMEMLIMIT=180MiB");
+        assertThat(DaprEnv.set("XGOMEMLIMIT=1,GOMEMLIMITX=2", "GOMEMLIMIT", "180MiB"))
+                .isEqualTo("XGOMEMLIMIT=1,GOMEMLIMITX=2,GOMEMLIMIT=180MiB");
+        assertThat(DaprEnv.parse(DaprEnv.set("A=x=y,GOMEMLIMIT=1GiB", "GOMEMLIMIT", "2GiB")).entries())
+                .containsExactly(new Entry("A", "x=y"), new Entry("GOMEMLIMIT", "2GiB"));
+    }
 }

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * A real Prometheus (the {@code prometheus} and {@code promtool} binaries, 2.42 in Debian) serving history loaded
  * from OpenMetrics text with {@code promtool tsdb create-blocks-from openmetrics}. Scrapes nothing.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROMTOOL_TIMEOUT = Duration.ofSeconds(120);
@@ -44,7 +44,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** Whether both binaries are installed. */
-    static boolean available() {
+    public static boolean available() {
         return binary("prometheus").isPresent() && binary("promtool").isPresent();
     }
 
@@ -54,7 +54,7 @@ final class PrometheusServer implements AutoCloseable {
      * @param openMetrics OpenMetrics text: each family's samples together, each series in time order, timestamps in
      *     seconds, ending with {@code # EOF}
      */
-    static PrometheusServer start(String openMetrics) throws IOException, InterruptedException {
+    public static PrometheusServer start(String openMetrics) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("prometheus-server");
         Path data = directory.resolve("data");
         Files.createDirectories(data);
@@ -83,7 +83,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** Prometheus's base URL. */
-    URI url() {
+    public URI url() {
         return url;
     }
 
@@ -219,10 +219,10 @@ final class PrometheusServer implements AutoCloseable {
      * Builds OpenMetrics text: one sample every 30 seconds, timestamps in seconds, each family's series together and
      * each series in time order.
      */
-    static final class OpenMetrics {
+    public static final class OpenMetrics {
 
         /** The sample interval of every series. */
-        static final Duration INTERVAL = Duration.ofSeconds(30);
+        public static final Duration INTERVAL = Duration.ofSeconds(30);
 
         private final Map<String, StringBuilder> families = new LinkedHashMap<>();
         private final Map<String, String> types = new LinkedHashMap<>();
@@ -236,8 +236,8 @@ final class PrometheusServer implements AutoCloseable {
          * @param memoryBytes sample index to bytes
          * @param cpuSeconds sample index to cumulative CPU seconds, or null for no CPU series
          */
-        OpenMetrics daprd(String namespace, String pod, Instant start, int count, IntToDoubleFunction memoryBytes,
-                IntToDoubleFunction cpuSeconds) {
+        public OpenMetrics daprd(String namespace, String pod, Instant start, int count,
+                IntToDoubleFunction memoryBytes, IntToDoubleFunction cpuSeconds) {
             Map<String, String> labels = labels("namespace", namespace, "pod", pod, "container", "daprd");
             series("container_memory_working_set_bytes", "gauge", labels, start, count, memoryBytes);
             if (cpuSeconds != null) {
@@ -283,7 +283,7 @@ final class PrometheusServer implements AutoCloseable {
         }
 
         /** The text, ending with {@code # EOF}. */
-        String text() {
+        public String text() {
             StringBuilder text = new StringBuilder();
             families.forEach((family, samples) ->
                     text.append("# TYPE ").append(family).append(' ').append(types.get(family)).append('\n')
