@@ -98,6 +98,15 @@ class OptionalObjectsTest {
                 .contains("histogram_quantile(0.5,")
                 .contains("histogram_quantile(0.99,")
                 .contains("daprguard_certificate_expiry_timestamp_seconds");
+        assertThat(titles).contains("Right-sizing", "daprd memory requested: now and recommended",
+                "daprd CPU requested: now and recommended", "Workloads with a recommendation, OOM-killed daprd",
+                "Usage source up");
+        assertThat(String.join("\n", queries))
+                .contains("daprguard_rightsizing_memory_request_bytes")
+                .contains("daprguard_rightsizing_cpu_request_cores")
+                .contains("daprguard_rightsizing_workloads")
+                .contains("daprguard_rightsizing_oom_killed_pods")
+                .contains("daprguard_rightsizing_source_up");
     }
 
     @Test
