@@ -33,26 +33,11 @@ class ClusterCheckTest {
         cluster.close();
     }
 
-    record Run(int code, String out, String err) {}
 
-    private Path kubeconfig() throws IOException {
-        String server = cluster.server.url("/").replaceAll("/$", "");
-        return Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s"}}]
-                users: [{name: me, user: {token: not-a-secret}}]
-                contexts: [{name: mock, context: {cluster: mock, user: me}}]
-                current-context: mock
-                """.formatted(server));
-    }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = CheckCommand.run(args, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+
+    private String kubeconfig() throws IOException {
+        return CliRun.kubeconfig(cluster, dir).toString();
     }
 
     @Test
@@ -62,7 +47,7 @@ class ClusterCheckTest {
                 oldPod("shop", "orders-5d9f-b", "orders-5d9f", "Running"), namespace("kube-system", null),
                 oldPod("kube-system", "ignored", "rs", "Running"));
 
-        Run run = run("--cluster", "--kubeconfig", kubeconfig().toString(), "--context", "mock");
+        CliRun run = CliRun.check("--cluster", "--kubeconfig", kubeconfig(), "--context", "mock");
 
         assertThat(run.err()).isEmpty();
         assertThat(run.code()).isEqualTo(1);
@@ -80,7 +65,7 @@ class ClusterCheckTest {
         cluster.create(namespace("shop", null), deployment("shop", "orders"), namespace("other", null),
                 oldPod("other", "old", "rs", "Running"));
 
-        Run run = run("--cluster", "--kubeconfig", kubeconfig().toString(), "-n", "shop", "-o", "json");
+        CliRun run = CliRun.check("--cluster", "--kubeconfig", kubeconfig(), "-n", "shop", "-o", "json");
 
         assertThat(run.code()).as(run.out() + run.err()).isZero();
         JsonNode report = JsonMapper.builder().build().readTree(run.out());
@@ -98,7 +83,7 @@ class ClusterCheckTest {
         cluster.server.expect().get().withPath("/api/v1/pods?limit=500").andReturn(403,
                 "{\"kind\":\"Status\",\"message\":\"pods is forbidden: User \\\"me\\\" cannot list pods\"}").always();
 
-        Run run = run("--cluster", "--kubeconfig", kubeconfig().toString());
+        CliRun run = CliRun.check("--cluster", "--kubeconfig", kubeconfig());
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains(": incomplete: list pods: forbidden (403): RBAC does not allow it: pods is "
@@ -108,7 +93,7 @@ class ClusterCheckTest {
 
     @Test
     void anUnreadableKubeconfigExitsTwo() {
-        Run run = run("--cluster", "--kubeconfig", dir.resolve("missing").toString());
+        CliRun run = CliRun.check("--cluster", "--kubeconfig", dir.resolve("missing").toString());
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("cannot use the kubeconfig");
@@ -116,8 +101,8 @@ class ClusterCheckTest {
 
     @Test
     void clusterOptionsNeedCluster() {
-        assertThat(run("--kubeconfig", "x").err()).startsWith("dapr-guard check: --kubeconfig needs --cluster");
-        assertThat(run("--cluster", "x.yaml").err())
+        assertThat(CliRun.check("--kubeconfig", "x").err()).startsWith("dapr-guard check: --kubeconfig needs --cluster");
+        assertThat(CliRun.check("--cluster", "x.yaml").err())
                 .startsWith("dapr-guard check: --cluster checks the cluster, not files");
     }
 }

@@ -68,27 +68,8 @@ class RecommendTest {
         }
     }
 
-    record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = CheckCommand.run(args, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
-    private Path kubeconfig(MockCluster cluster) throws IOException {
-        String server = cluster.server.url("/").replaceAll("/$", "");
-        return Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s"}}]
-                users: [{name: me, user: {token: not-a-secret}}]
-                contexts: [{name: mock, context: {cluster: mock, user: me}}]
-                current-context: mock
-                """.formatted(server));
-    }
 
     private static JsonNode deployment() {
         return yaml("""
@@ -161,10 +142,10 @@ class RecommendTest {
             JsonNode template = deployment().path("spec").path("template").path("metadata").path("annotations");
             cluster.create(namespace("shop", null), deployment(), replicaSet("orders-6d8f9c7b5"),
                     pod(POD_A, "orders-6d8f9c7b5", template), pod(POD_B, "orders-6d8f9c7b5", template));
-            String kubeconfig = kubeconfig(cluster).toString();
+            String kubeconfig = CliRun.kubeconfig(cluster, dir).toString();
             String url = prometheus.url().toString();
 
-            Run table = run("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url);
+            CliRun table = CliRun.check("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url);
 
             // memory: p95 100Mi x 1.15 -> 120Mi; peak 150Mi x 1.3 = 195 -> 200Mi; GOMEMLIMIT 90% of 200Mi
             // cpu: 20m x 1.15 = 23 -> 30m; peak 20m x 1.3 = 26 -> 50m (the floor); two pods of 17 280 samples
@@ -177,13 +158,15 @@ class RecommendTest {
             assertThat(words(lines.get(1))).containsExactly("shop", "deployment/orders", "2", "34560", "250Mi/1000Mi",
                     "120Mi/200Mi", "100m/300m", "30m/50m", "180MiB", "yes");
 
-            Run json = run("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url, "-o", "json");
+            CliRun json = CliRun.check("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url,
+                    "-o", "json");
             JsonNode recommendation = JsonMapper.builder().build().readTree(json.out()).path("recommendations").get(0);
             assertThat(recommendation.path("basis").path("memoryP95Bytes").asLong()).isEqualTo(100L * 1024 * 1024);
             assertThat(recommendation.path("basis").path("memoryPeakBytes").asLong()).isEqualTo(150L * 1024 * 1024);
             assertThat(recommendation.path("recommended").path("gomemlimit").asString()).isEqualTo("180MiB");
 
-            Run patch = run("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url, "-o", "patch");
+            CliRun patch = CliRun.check("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url,
+                    "-o", "patch");
             assertThat(patch.out()).isEqualTo("kubectl -n shop patch deployment orders --type merge -p '{\"spec\":"
                     + "{\"template\":{\"metadata\":{\"annotations\":{\"dapr.io/sidecar-cpu-request\":\"30m\","
                     + "\"dapr.io/sidecar-cpu-limit\":\"50m\",\"dapr.io/sidecar-memory-request\":\"120Mi\","
@@ -207,10 +190,10 @@ class RecommendTest {
             cluster.create(replicaSet("orders-7f9c5b8d4"), pod("orders-7f9c5b8d4-k2m4n", "orders-7f9c5b8d4", annotations),
                     pod("orders-7f9c5b8d4-z9s4t", "orders-7f9c5b8d4", annotations));
 
-            Run again = run("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url);
+            CliRun again = CliRun.check("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url);
             assertThat(words(again.out().lines().toList().get(1))).containsExactly("shop", "deployment/orders", "2",
                     "34560", "120Mi/200Mi", "120Mi/200Mi", "30m/50m", "30m/50m", "180MiB", "no");
-            assertThat(run("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url, "-o", "patch")
+            assertThat(CliRun.check("--cluster", "--kubeconfig", kubeconfig, "--recommend", "--prometheus", url, "-o", "patch")
                     .out()).isEmpty();
         }
     }
@@ -218,7 +201,8 @@ class RecommendTest {
     @Test
     void withoutAPrometheusItSaysWhatToGive() throws Exception {
         try (MockCluster cluster = new MockCluster()) {
-            Run run = run("--cluster", "--kubeconfig", kubeconfig(cluster).toString(), "--recommend");
+            CliRun run = CliRun.check("--cluster", "--kubeconfig", CliRun.kubeconfig(cluster, dir).toString(),
+                    "--recommend");
             assertThat(run.code()).isEqualTo(2);
             assertThat(run.err()).isEqualTo("dapr-guard check: --recommend needs a Prometheus: give --prometheus URL, "
                     + "or --policy with dapr-guard.rightsizing.prometheus.url\n");
