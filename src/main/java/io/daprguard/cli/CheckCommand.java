@@ -143,7 +143,8 @@ public final class CheckCommand {
         int percent = policy.defaults().gomemlimitPercent();
         String url = options.cluster().prometheus() != null ? options.cluster().prometheus()
                 : rightsizing == null ? null : rightsizing.prometheus().url();
-        return Recommend.run(options.cluster(), url, rightsizing == null
+        return Recommend.run(options.cluster(), url, rightsizing == null ? null : rightsizing.prometheus(),
+                rightsizing == null
                 ? io.daprguard.rightsizing.RightSizingSettings.defaults(percent) : rightsizing.settings(percent),
                 policy, mode, options.output(), out, err, clock);
     }

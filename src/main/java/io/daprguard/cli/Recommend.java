@@ -44,8 +44,13 @@ final class Recommend {
 
     private Recommend() {}
 
-    /** Connects to the cluster and to Prometheus, recommends, and prints; the exit code. */
-    static int run(CheckOptions.Cluster options, String prometheusUrl, RightSizingSettings settings, Policy policy,
+    /**
+     * Connects to the cluster and to Prometheus, recommends, and prints; the exit code.
+     *
+     * @param prometheus the policy file's Prometheus settings (bearer token file, CA file, timeout), or null
+     */
+    static int run(CheckOptions.Cluster options, String prometheusUrl,
+            io.daprguard.config.DaprGuardProperties.Prometheus prometheus, RightSizingSettings settings, Policy policy,
             Mode mode, CheckOptions.Output output, PrintStream out, PrintStream err, Clock clock) {
         if (prometheusUrl == null || prometheusUrl.isBlank()) {
             err.println(CheckCommand.NAME + ": --recommend needs a Prometheus: give --prometheus URL, or --policy with "
@@ -67,7 +72,9 @@ final class Recommend {
             return CheckReport.INCOMPLETE;
         }
         try (api) {
-            UsageSource source = new PrometheusSource(url, Optional.empty(), Optional.empty(), TIMEOUT, settings.window());
+            UsageSource source = new PrometheusSource(url, path(prometheus == null ? null : prometheus.bearerTokenFile()),
+                    path(prometheus == null ? null : prometheus.caFile()),
+                    prometheus == null ? TIMEOUT : prometheus.timeout(), settings.window());
             return run(source, settings, policy, mode, options.namespace(), audit -> audit.run(api, options.namespace()),
                     output, out, err, clock);
         }
@@ -84,8 +91,11 @@ final class Recommend {
         if (!result.complete()) {
             err.println(CheckCommand.NAME + ": cluster: incomplete: " + result.failure());
             code = CheckReport.INCOMPLETE;
+        }
+        if (result.namespaces().isEmpty()) {
+            err.println(CheckCommand.NAME + ": no namespace was audited (excluded, or daprguard.io/mode=off)");
         } else if (!sizer.up()) {
-            err.println(CheckCommand.NAME + ": " + source.name() + " could not be read (see the log line above)");
+            err.println(CheckCommand.NAME + ": " + sizer.lastError());
             code = CheckReport.INCOMPLETE;
         }
         List<SidecarSizing> sizings = sizer.sizings();
@@ -204,6 +214,10 @@ final class Recommend {
 
     private static String pair(String request, String limit) {
         return (request.isEmpty() ? "-" : request) + "/" + (limit.isEmpty() ? "-" : limit);
+    }
+
+    private static Optional<java.nio.file.Path> path(String file) {
+        return file == null || file.isBlank() ? Optional.empty() : Optional.of(java.nio.file.Path.of(file.trim()));
     }
 
     /** A POSIX shell single-quoted word. */

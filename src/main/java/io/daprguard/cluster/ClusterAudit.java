@@ -1,6 +1,7 @@
 package io.daprguard.cluster;
 
 import io.daprguard.dapr.DaprAnnotations;
+import io.daprguard.dapr.DaprEnv;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
@@ -15,6 +16,7 @@ import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.NamespaceFacts;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
 import io.daprguard.rules.Rules;
+import io.daprguard.rules.SidecarDefaults;
 import io.daprguard.rules.SidecarSizer;
 import io.daprguard.rules.SidecarSizing;
 import java.time.Clock;
@@ -171,7 +173,7 @@ public final class ClusterAudit {
             step(ApiKind.COMPONENT, this::component);
             step(ApiKind.CONFIGURATION, this::configuration);
             reportPods();
-            if (failures.isEmpty() && !audited.isEmpty()) {
+            if (!audited.isEmpty()) {
                 sizer.prepare(audited.keySet());
             }
             crossObjectRules();
@@ -386,8 +388,16 @@ public final class ClusterAudit {
             JsonNode appId = annotations.path(DaprAnnotations.APP_ID);
             JsonNode config = annotations.path(DaprAnnotations.CONFIG);
             JsonNode env = annotations.path(DaprAnnotations.ENV);
+            String envText = env.isString() ? env.asString() : null;
+            SidecarDefaults d = policy.defaults();
+            SidecarSizing.Resources sidecar = new SidecarSizing.Resources(
+                    annotations.path(DaprAnnotations.SIDECAR_CPU_REQUEST).asString(d.cpuRequest().text()),
+                    annotations.path(DaprAnnotations.SIDECAR_CPU_LIMIT).asString(d.cpuLimit().text()),
+                    annotations.path(DaprAnnotations.SIDECAR_MEMORY_REQUEST).asString(d.memoryRequest().text()),
+                    annotations.path(DaprAnnotations.SIDECAR_MEMORY_LIMIT).asString(d.memoryLimit().text()),
+                    DaprEnv.parse(envText).lastValue("GOMEMLIMIT").orElse(""));
             facts(ref.namespace()).apps.add(new NamespaceFacts.App(ref, appId.isString() ? appId.asString() : null,
-                    config.isString() ? config.asString() : null, env.isString() ? env.asString() : null));
+                    config.isString() ? config.asString() : null, envText, sidecar));
         }
 
         /** One finding per owner and line, saying how many of its pods have it and what to do. */
@@ -402,19 +412,14 @@ public final class ClusterAudit {
 
         private void crossObjectRules() {
             Map<String, List<NamespaceFacts.Sidecars>> sidecars = new HashMap<>();
-            Map<ObjectRef, String> templateEnv = new HashMap<>();
-            facts.values().forEach(f -> f.apps.forEach(app -> {
-                if (app.env() != null) {
-                    templateEnv.put(app.ref(), app.env());
-                }
-            }));
+            Map<ObjectRef, NamespaceFacts.App> templates = new HashMap<>();
+            facts.values().forEach(f -> f.apps.forEach(app -> templates.put(app.ref(), app)));
             pods.forEach((owner, group) -> {
                 if (!group.versions.isEmpty() || !group.oomKills.isEmpty()) {
                     sidecars.computeIfAbsent(owner.namespace(), ns -> new ArrayList<>())
                             .add(new NamespaceFacts.Sidecars(owner, group.pods, group.versions, group.oomKills,
-                                    group.podNames, group.current == null
-                                            ? new SidecarSizing.Resources("", "", "", "", "") : group.current,
-                                    templateEnv.containsKey(owner) ? templateEnv.get(owner) : group.env));
+                                    group.podNames, current(templates.get(owner), group),
+                                    templates.containsKey(owner) ? templates.get(owner).env() : group.env));
                 }
             });
             for (String namespace : audited.keySet()) {
@@ -422,7 +427,7 @@ public final class ClusterAudit {
                 List<NamespaceFacts.Sidecars> running = sidecars.getOrDefault(namespace, List.of());
                 NamespaceFacts namespaceFacts = new NamespaceFacts(namespace, found.apps, found.components,
                         found.configurations, controlPlaneVersion, running, policy.defaults().gomemlimitPercent(),
-                        running.isEmpty() ? List.of() : sizer.size(namespace, running));
+                        sizer.size(namespace, running), sizer.oomFactor());
                 for (ClusterRule rule : Rules.cluster()) {
                     Action action = policy.action(rule.id());
                     if (action == Action.OFF) {
@@ -556,6 +561,17 @@ public final class ClusterAudit {
             }
         }
         return null;
+    }
+
+    /**
+     * What a workload's pods get: the template's (or a bare pod's) annotations with the defaults mutation adds, which
+     * is what a patch of the template changes; the first running pod's daprd when the workload is not known.
+     */
+    private static SidecarSizing.Resources current(NamespaceFacts.App template, PodGroup group) {
+        if (template != null) {
+            return template.sidecar();
+        }
+        return group.current == null ? new SidecarSizing.Resources("", "", "", "", "") : group.current;
     }
 
     /** The resources and GOMEMLIMIT of the pod's daprd container, each "" when unset. */

@@ -35,6 +35,7 @@ public final class ClusterAuditService implements AutoCloseable {
 
     private final AuditSettings settings;
     private final ClusterAudit audit;
+    private final SidecarSizer sizer;
     private final Supplier<KubeApi> connect;
     private final AuditMetrics metrics;
     private final Clock clock;
@@ -73,6 +74,7 @@ public final class ClusterAuditService implements AutoCloseable {
             String identity, SidecarSizer sizer) {
         this.settings = settings;
         this.audit = new ClusterAudit(policy, settings.modes(), clock, sizer);
+        this.sizer = sizer;
         this.connect = connect;
         this.metrics = metrics;
         this.clock = clock;
@@ -142,6 +144,7 @@ public final class ClusterAuditService implements AutoCloseable {
         }
         leading = false;
         metrics.leading(false);
+        sizer.forget();
         if (next != null) {
             next.cancel(true);
         }

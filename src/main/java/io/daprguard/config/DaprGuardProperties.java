@@ -211,6 +211,10 @@ public record DaprGuardProperties(
                 throw new IllegalArgumentException("dapr-guard.rightsizing.window must be between 1h and 90d, was "
                         + window);
             }
+            if (window != null && minHistory != null && minHistory.compareTo(window) > 0) {
+                throw new IllegalArgumentException("dapr-guard.rightsizing.min-history (" + minHistory + ") is longer "
+                        + "than the window (" + window + "): no recommendation could ever be made");
+            }
             mib("memory-threshold", memoryThreshold);
             long requestFloor = mib("memory-request-floor", memoryRequestFloor);
             long limitFloor = mib("memory-limit-floor", memoryLimitFloor);

@@ -60,10 +60,11 @@ public final class ComponentSchemas {
     /**
      * A name dapr/dapr's runtime reads for every component of a kind: a comma-separated {@code list} of
      * {@code allowedValues} (compared trimmed and without case) when those are given; {@code inputOnly} for a name
-     * read only for input bindings.
+     * read only for input bindings; {@code caseSensitive} when the runtime matches the name exactly ({@code miscased}
+     * says what another spelling causes); {@code repeated}: which of several items it uses (first, last, all).
      */
     public record RuntimeName(String name, boolean list, List<String> allowedValues, boolean inputOnly, String note,
-            String source) {}
+            String source, boolean caseSensitive, String repeated, String miscased) {}
 
     /**
      * The values the component's code accepts for a field: {@code accepted} (compared without case when
@@ -111,6 +112,9 @@ public final class ComponentSchemas {
 
     /** A name the runtime reads for every component of the kind. */
     public record Runtime(RuntimeName name) implements Reading {}
+
+    /** Another spelling of a name the runtime reads only as it is spelt. */
+    public record Miscased(RuntimeName name) implements Reading {}
 
     /** A name the code reads that the schema does not list (or a name of a pattern the code reads). */
     public record CodeOnly(String source) implements Reading {}
@@ -179,7 +183,8 @@ public final class ComponentSchemas {
         public Reading reading(String name) {
             String key = name.toLowerCase(Locale.ROOT);
             if (runtime.containsKey(key)) {
-                return new Runtime(runtime.get(key));
+                RuntimeName known = runtime.get(key);
+                return !known.caseSensitive() || known.name().equals(name) ? new Runtime(known) : new Miscased(known);
             }
             if (ignored.containsKey(key)) {
                 return new Unread(ignored.get(key));
@@ -449,7 +454,9 @@ public final class ComponentSchemas {
                 n.path("allowedValues").forEach(v -> allowed.add(v.asString()));
                 names.put(n.path("name").asString().toLowerCase(Locale.ROOT), new RuntimeName(n.path("name").asString(),
                         n.path("list").asBoolean(false), List.copyOf(allowed), n.path("inputOnly").asBoolean(false),
-                        n.path("note").asString(""), n.path("source").asString("")));
+                        n.path("note").asString(""), n.path("source").asString(""),
+                        n.path("caseSensitive").asBoolean(false), n.path("repeated").asString("last"),
+                        n.path("miscased").asString("").trim()));
             }
             out.put(kind.getKey(), Map.copyOf(names));
         }

@@ -160,7 +160,7 @@ public final class PrometheusSource implements UsageSource {
             if (memoryPeak.containsKey(pod) && samples.containsKey(pod) && first.containsKey(pod)
                     && last.containsKey(pod)) {
                 pods.add(new PodUsage(pod.namespace(), pod.name(), memoryP95.get(pod), memoryPeak.get(pod),
-                        cpuP95.getOrDefault(pod, 0.0), cpuPeak.getOrDefault(pod, 0.0),
+                        cpuP95.getOrDefault(pod, Double.NaN), cpuPeak.getOrDefault(pod, Double.NaN),
                         Math.round(samples.get(pod)), instant(first.get(pod)), instant(last.get(pod))));
             }
         }
@@ -350,9 +350,10 @@ public final class PrometheusSource implements UsageSource {
 
     /** The URL without user information, which may hold a password. */
     private static String display(URI url) {
-        if (url.getRawUserInfo() == null || url.getHost() == null) {
-            return url.toString();
+        if (url.getHost() == null) {
+            return url.getScheme() == null ? "(not a URL)" : url.getScheme() + ":...";
         }
+        // no user info, query or fragment: any of them may carry a credential
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
                 + Objects.toString(url.getRawPath(), "");
     }

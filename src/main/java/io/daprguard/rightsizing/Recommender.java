@@ -33,8 +33,11 @@ public final class Recommender {
         this.settings = settings;
     }
 
-    /** The recommendation for {@code usage} (of one workload's pods together), or empty without enough history. */
-    public Optional<Resources> recommend(WorkloadUsage usage) {
+    /**
+     * The recommendation for {@code usage} (of one workload's pods together), or empty without enough history. When
+     * no pod's CPU was measured, the CPU values are those of {@code current}: nothing is said about what was not seen.
+     */
+    public Optional<Resources> recommend(WorkloadUsage usage, Resources current) {
         if (usage.samples() < settings.minSamples()
                 || Duration.between(usage.first(), usage.last()).compareTo(settings.minHistory()) < 0) {
             return Optional.empty();
@@ -48,13 +51,17 @@ public final class Recommender {
         long memoryLimit = clamp(Math.max(up(limitMib, settings.memoryLimitStepMib()), memoryRequest),
                 settings.memoryLimitFloorMib(), settings.memoryLimitCeilingMib());
         memoryRequest = Math.min(memoryRequest, memoryLimit);
+        String gomemlimit = GoMemLimit.forLimit(BigDecimal.valueOf(memoryLimit).multiply(BigDecimal.valueOf(1L << 20)),
+                settings.gomemlimitPercent());
+        if (Double.isNaN(usage.cpuP95()) || Double.isNaN(usage.cpuPeak())) {
+            return Optional.of(new Resources(current.cpuRequest(), current.cpuLimit(), memoryRequest + "Mi",
+                    memoryLimit + "Mi", gomemlimit));
+        }
         long cpuRequest = clamp(up(usage.cpuP95() * 1000 * (1 + settings.cpuRequestMargin()),
                 settings.cpuRequestStepMilli()), settings.cpuRequestFloorMilli(), settings.cpuLimitCeilingMilli());
         long cpuLimit = clamp(Math.max(up(usage.cpuPeak() * 1000 * (1 + settings.cpuLimitMargin()),
                 settings.cpuLimitStepMilli()), cpuRequest), settings.cpuLimitFloorMilli(), settings.cpuLimitCeilingMilli());
         cpuRequest = Math.min(cpuRequest, cpuLimit);
-        String gomemlimit = GoMemLimit.forLimit(BigDecimal.valueOf(memoryLimit).multiply(BigDecimal.valueOf(1L << 20)),
-                settings.gomemlimitPercent());
         return Optional.of(new Resources(cpuRequest + "m", cpuLimit + "m", memoryRequest + "Mi", memoryLimit + "Mi",
                 gomemlimit));
     }
@@ -79,11 +86,14 @@ public final class Recommender {
     /** A full sizing, with the material flag; {@code env} is the workload's {@code dapr.io/env} now. */
     public Optional<SidecarSizing> size(io.daprguard.rules.NamespaceFacts.ObjectRef owner, Resources current,
             String env, WorkloadUsage usage, String source) {
-        return recommend(usage).map(r -> new SidecarSizing(owner, current, r, basis(usage, source),
+        return recommend(usage, current).map(r -> new SidecarSizing(owner, current, r, basis(usage, source),
                 material(current, r), env));
     }
 
     private boolean differs(String current, String recommended, double absolute) {
+        if (current.equals(recommended)) {
+            return false; // also two unset values: CPU that was not measured stays as it is
+        }
         Optional<Quantity> now = Quantity.parse(current);
         Optional<Quantity> then = Quantity.parse(recommended);
         if (now.isEmpty() || then.isEmpty()) {

@@ -27,6 +27,7 @@ public final class RightSizer implements SidecarSizer {
 
     private final UsageSource source;
     private final Recommender recommender;
+    private final double oomFactor;
     private final Clock clock;
     private final Map<String, Totals> totals = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<SidecarSizing>> lastSizings = new java.util.concurrent.ConcurrentHashMap<>();
@@ -37,7 +38,25 @@ public final class RightSizer implements SidecarSizer {
     public RightSizer(UsageSource source, RightSizingSettings settings, Clock clock) {
         this.source = source;
         this.recommender = new Recommender(settings);
+        this.oomFactor = settings.oomFactor();
         this.clock = clock;
+    }
+
+    @Override
+    public double oomFactor() {
+        return oomFactor;
+    }
+
+    @Override
+    public void forget() {
+        totals.clear();
+        lastSizings.clear();
+        up = false;
+    }
+
+    /** Why the last read of the source failed, or null when it succeeded (or never ran). */
+    public String lastError() {
+        return lastError;
     }
 
     /** Whether the last read of the source succeeded. */
@@ -111,9 +130,11 @@ public final class RightSizer implements SidecarSizer {
             lastError = e.getMessage();
         } catch (RuntimeException e) {
             up = false;
-            log.warn("right-sizing: reading {} failed unexpectedly; recommendations keep their last values",
-                    source.name(), e);
-            lastError = String.valueOf(e);
+            String error = "reading " + source.name() + " failed unexpectedly: " + e;
+            if (!error.equals(lastError)) {
+                log.warn("right-sizing: {}; recommendations keep their last values", error, e);
+            }
+            lastError = error;
         }
     }
 

@@ -7,6 +7,7 @@ import io.daprguard.dapr.ComponentSchemas.Field;
 import io.daprguard.dapr.ComponentSchemas.Known;
 import io.daprguard.dapr.ComponentSchemas.Legacy;
 import io.daprguard.dapr.ComponentSchemas.LegacyName;
+import io.daprguard.dapr.ComponentSchemas.Miscased;
 import io.daprguard.dapr.ComponentSchemas.Lookup;
 import io.daprguard.dapr.ComponentSchemas.Profile;
 import io.daprguard.dapr.ComponentSchemas.Reading;
@@ -92,8 +93,14 @@ public final class ComponentMetadataRule extends BaseRule {
             Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), index++);
             if (first != null) {
                 String earlier = names.get(first);
+                Reading repeated = schema.reading(name);
+                String which = repeated instanceof Runtime runtime ? runtime.name().repeated() : "last";
                 problems.add(Problem.violation(at + " repeats spec.metadata[" + first + "]" + (earlier.equals(name)
-                        ? ": Dapr keeps only the last of them; keep one"
+                        ? switch (which) {
+                            case "first" -> ": Dapr reads only the first of them; keep one";
+                            case "all" -> ": Dapr reads all of them together; keep one";
+                            default -> ": Dapr keeps only the last of them; keep one";
+                        }
                         : " " + Texts.quoted(earlier) + ", and Dapr compares names without case: components that "
                                 + "decode their metadata fail to start, the others read one of them at random; keep one")));
                 continue;
@@ -121,6 +128,11 @@ public final class ComponentMetadataRule extends BaseRule {
                         + "; " + advice(legacy.legacy(), text)));
             } else if (reading instanceof Runtime runtime) {
                 runtimeProblem(at, schema, runtime.name(), text).ifPresent(problems::add);
+            } else if (reading instanceof Miscased miscased) {
+                RuntimeName exact = miscased.name();
+                problems.add(Problem.violation(at + " is not the name Dapr's runtime reads: it reads only "
+                        + Texts.quoted(exact.name()) + ", spelt exactly" + (exact.miscased().isEmpty() ? ""
+                                : ", and " + exact.miscased()) + "; write " + exact.name()));
             } else if (reading instanceof Unread && SPEC_FIELDS.contains(name)) {
                 problems.add(Problem.violation(at + " is a field of spec, not of spec.metadata, so Dapr ignores it here; "
                         + "move it to spec." + name));

@@ -17,10 +17,12 @@ import java.util.Set;
  * @param sidecars the running daprd containers, by the workload that owns their pods
  * @param gomemlimitPercent the policy's GOMEMLIMIT share of the sidecar memory limit, for the advice rules give
  * @param sizings the right-sizing of the namespace's workloads that have a recommendation
+ * @param oomFactor the factor over the limit daprd was OOM-killed at that the advice uses
  */
 public record NamespaceFacts(
         String namespace, List<App> apps, List<ComponentFact> components, Set<String> configurations,
-        String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent, List<SidecarSizing> sizings) {
+        String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent, List<SidecarSizing> sizings,
+        double oomFactor) {
 
     public NamespaceFacts {
         apps = List.copyOf(apps);
@@ -50,8 +52,10 @@ public record NamespaceFacts(
      * @param appId its {@code dapr.io/app-id}, or null when it sets none
      * @param config its {@code dapr.io/config}, or null when it sets none
      * @param env its {@code dapr.io/env} (of the pod template, or of a pod without owner), or null when it sets none
+     * @param sidecar the daprd resources its pods get: its {@code dapr.io/sidecar-*} annotations, where one is unset
+     *     the default mutation adds, and the GOMEMLIMIT of its {@code dapr.io/env} ("" when none)
      */
-    public record App(ObjectRef ref, String appId, String config, String env) {}
+    public record App(ObjectRef ref, String appId, String config, String env, SidecarSizing.Resources sidecar) {}
 
     /**
      * A Dapr Component.

@@ -12,17 +12,14 @@ import java.util.Optional;
 /**
  * {@code sidecar-oom-killed}: running pods whose daprd was last terminated by the kernel's OOM killer. Its memory limit
  * comes from the pod's {@code dapr.io/sidecar-memory-limit} (the injector builds daprd from the annotations at every
- * pod creation), so the fix is on the pod template: a limit of at least {@value #FACTOR_TEXT} times the one daprd died
- * at, rounded up to {@value #STEP_MIB}Mi, and the GOMEMLIMIT that follows it. Works from pod status alone, so every
- * cluster gets it.
+ * pod creation), so the fix is on the pod template: a limit of at least the OOM factor (1.5 unless
+ * {@code dapr-guard.rightsizing.oom-factor} says otherwise) times the one daprd died at, rounded up to
+ * {@value #STEP_MIB}Mi, and the GOMEMLIMIT that follows it. Works from pod status alone, so every cluster gets it.
  */
 public final class SidecarOomKilledRule extends BaseRule implements ClusterRule {
 
     public static final String ID = "sidecar-oom-killed";
 
-    /** How much more memory than the limit daprd died at the advice asks for. */
-    static final BigDecimal FACTOR = new BigDecimal("1.5");
-    static final String FACTOR_TEXT = "1.5";
     /** Advised limits are rounded up to a multiple of this many MiB. */
     static final long STEP_MIB = 50;
 
@@ -54,11 +51,11 @@ public final class SidecarOomKilledRule extends BaseRule implements ClusterRule 
                     + restarts + (restarts == 1 ? " restart" : " restarts") + " of daprd in them" + last + ")";
             String message;
             if (diedAt.isPresent()) {
-                long mib = advisedMib(diedAt.get().value());
+                long mib = advisedMib(diedAt.get().value(), facts.oomFactor());
                 String limit = mib + "Mi";
                 String gomemlimit = GoMemLimit.forLimit(BigDecimal.valueOf(mib).multiply(MIB), facts.gomemlimitPercent());
                 message = observed + " at a memory limit of " + diedAt.get().text() + "; " + where + " set "
-                        + "dapr.io/sidecar-memory-limit: \"" + limit + "\" (" + FACTOR_TEXT + " times that, rounded up) "
+                        + "dapr.io/sidecar-memory-limit: \"" + limit + "\" (" + factor(facts.oomFactor()) + " times that, rounded up) "
                         + "and GOMEMLIMIT=" + gomemlimit + " in dapr.io/env (" + facts.gomemlimitPercent() + "% of it), "
                         + restart;
             } else {
@@ -71,10 +68,15 @@ public final class SidecarOomKilledRule extends BaseRule implements ClusterRule 
         return problems;
     }
 
-    /** {@value #FACTOR_TEXT} times the limit, in MiB, rounded up to a multiple of {@value #STEP_MIB}. */
-    static long advisedMib(BigDecimal limitBytes) {
-        BigDecimal mib = limitBytes.multiply(FACTOR).divide(MIB, 0, RoundingMode.CEILING);
+    /** {@code factor} times the limit, in MiB, rounded up to a multiple of {@value #STEP_MIB}. */
+    static long advisedMib(BigDecimal limitBytes, double factor) {
+        BigDecimal mib = limitBytes.multiply(BigDecimal.valueOf(factor)).divide(MIB, 0, RoundingMode.CEILING);
         long steps = mib.divide(BigDecimal.valueOf(STEP_MIB), 0, RoundingMode.CEILING).longValueExact();
         return Math.max(1, steps) * STEP_MIB;
+    }
+
+    /** 1.5, 2: the factor as a person writes it. */
+    private static String factor(double factor) {
+        return BigDecimal.valueOf(factor).stripTrailingZeros().toPlainString();
     }
 }

@@ -45,8 +45,10 @@ public final class SidecarRightSizeRule extends BaseRule implements ClusterRule 
         Resources next = sizing.recommended();
         StringBuilder m = new StringBuilder();
         m.append("daprd used ").append(mib(b.memoryP95())).append(" (p95) and ").append(mib(b.memoryPeak()))
-                .append(" (peak) of memory and ").append(cores(b.cpuP95())).append(" (p95) and ")
-                .append(cores(b.cpuPeak())).append(" (peak) CPU cores over ").append(b.window()).append(" (")
+                .append(" (peak) of memory and ").append(Double.isNaN(b.cpuP95()) || Double.isNaN(b.cpuPeak())
+                        ? "an unmeasured amount of CPU (no CPU series: CPU values kept)"
+                        : cores(b.cpuP95()) + " (p95) and " + cores(b.cpuPeak()) + " (peak) CPU cores")
+                .append(" over ").append(b.window()).append(" (")
                 .append(b.samples()).append(" samples from ").append(b.pods()).append(b.pods() == 1 ? " pod" : " pods")
                 .append(", ").append(b.source()).append(")");
         if (b.oomLimit() > 0) {

@@ -21,6 +21,14 @@ public interface SidecarSizer {
         }
     };
 
+    /** The factor over the limit daprd was OOM-killed at that advice and recommendations use. */
+    default double oomFactor() {
+        return 1.5;
+    }
+
+    /** Drops what the last runs found (this replica no longer audits: its numbers would be stale). */
+    default void forget() {}
+
     /** Refreshes what the sizer knows, for the namespaces the run audits; never throws. */
     void prepare(Set<String> namespaces);
 

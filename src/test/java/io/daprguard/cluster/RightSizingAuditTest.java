@@ -157,8 +157,16 @@ class RightSizingAuditTest {
                 new PodUsage("shop", "other-7c5d9b8f6-k2m4n", 500 * MIB, 900 * MIB, 0.5, 0.9, 20,
                         NOW.minus(Duration.ofMinutes(10)), NOW)), Map.of(), 7, 0);
         RightSizer sizer = new RightSizer(source, RightSizingSettings.defaults(90), Clock.fixed(NOW, ZoneOffset.UTC));
+        FakeCluster cluster = cluster().add(deployment("shop", "other")).add(replicaSet("shop", "other-7c5d9b8f6", "other"))
+                .add(yaml(pod("other-7c5d9b8f6-k2m4n", "1000Mi").toString().replace("orders-6d8f9c7b5", "other-7c5d9b8f6")
+                        .replace("dapr.io/app-id\":\"orders", "dapr.io/app-id\":\"other")));
 
-        assertThat(rightSize(audit(sizer).run(cluster(), null))).isEmpty();
+        assertThat(rightSize(audit(sizer).run(cluster, null))).isEmpty();
+        // orders: a recommendation that does not differ; other: twenty samples over ten minutes are not enough
+        assertThat(sizer.sizings()).singleElement().satisfies(s -> {
+            assertThat(s.owner()).isEqualTo(ORDERS);
+            assertThat(s.material()).isFalse();
+        });
     }
 
     @Test

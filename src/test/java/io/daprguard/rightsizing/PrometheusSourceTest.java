@@ -148,8 +148,9 @@ class PrometheusSourceTest {
         assertCpu(pod(all, "shop", OLD_1), 0.03);
         // The counter restarts with each OOM kill; rate() sees through it.
         assertCpu(pod(all, "billing", LEDGER), 0.1);
-        // No CPU series: 0 cores
-        assertCpu(pod(all, "billing", INVOICES), 0);
+        // No CPU series: not measured (NaN), never "no use"
+        assertThat(pod(all, "billing", INVOICES).cpuP95()).isNaN();
+        assertThat(pod(all, "billing", INVOICES).cpuPeak()).isNaN();
     }
 
     @Test

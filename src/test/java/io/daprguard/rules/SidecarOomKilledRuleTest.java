@@ -17,12 +17,12 @@ class SidecarOomKilledRuleTest {
     private static final ObjectRef ORDERS = new ObjectRef("apps/v1", "Deployment", "shop", "orders");
 
     private static long advised(String limit) {
-        return SidecarOomKilledRule.advisedMib(Quantity.parse(limit).orElseThrow().value());
+        return SidecarOomKilledRule.advisedMib(Quantity.parse(limit).orElseThrow().value(), 1.5);
     }
 
     private static List<ClusterProblem> check(int percent, OomKill... kills) {
         NamespaceFacts facts = new NamespaceFacts("shop", List.of(), List.of(), Set.of(), null,
-                List.of(new Sidecars(ORDERS, 3, Map.of("1.18.3", 3), List.of(kills))), percent, List.of());
+                List.of(new Sidecars(ORDERS, 3, Map.of("1.18.3", 3), List.of(kills))), percent, List.of(), 1.5);
         return new SidecarOomKilledRule().check(facts);
     }
 
