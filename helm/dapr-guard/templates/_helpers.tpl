@@ -175,8 +175,8 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- if .prometheus.caConfigMap.name }}
 {{- $_ := set $prometheus "ca-file" (printf "/etc/dapr-guard/prometheus-ca/%s" .prometheus.caConfigMap.key) }}
 {{- end }}
-{{- $_ := set $guard "rightsizing" (dict "prometheus" $prometheus "window" .window "oom-factor" .oomFactor
-  "min-samples" .minSamples "min-history" .minHistory) }}
+{{- $_ := set $guard "rightsizing" (dict "prometheus" $prometheus "apply" .apply "window" .window
+  "oom-factor" .oomFactor "min-samples" .minSamples "min-history" .minHistory) }}
 {{- end }}
 {{- end }}
 {{- with .Values.audit }}

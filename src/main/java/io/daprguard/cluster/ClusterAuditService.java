@@ -36,6 +36,10 @@ public final class ClusterAuditService implements AutoCloseable {
     private final AuditSettings settings;
     private final ClusterAudit audit;
     private final SidecarSizer sizer;
+    private final SharedState shared;
+
+    /** How often every replica reads what the leader shared. */
+    static final Duration SHARED_REFRESH = Duration.ofSeconds(30);
     private final Supplier<KubeApi> connect;
     private final AuditMetrics metrics;
     private final Clock clock;
@@ -72,6 +76,17 @@ public final class ClusterAuditService implements AutoCloseable {
     public ClusterAuditService(
             AuditSettings settings, Policy policy, Supplier<KubeApi> connect, AuditMetrics metrics, Clock clock,
             String identity, SidecarSizer sizer) {
+        this(settings, policy, connect, metrics, clock, identity, sizer, SharedState.NONE);
+    }
+
+    /**
+     * @param shared what the leader publishes after each complete run and every replica reads back every
+     *     {@link #SHARED_REFRESH} (right-sizing's recommendations, for {@code apply: defaults})
+     */
+    public ClusterAuditService(
+            AuditSettings settings, Policy policy, Supplier<KubeApi> connect, AuditMetrics metrics, Clock clock,
+            String identity, SidecarSizer sizer, SharedState shared) {
+        this.shared = shared;
         this.settings = settings;
         this.audit = new ClusterAudit(policy, settings.modes(), clock, sizer);
         this.sizer = sizer;
@@ -105,6 +120,10 @@ public final class ClusterAuditService implements AutoCloseable {
             if (api == null) {
                 api = connect.get();
                 connectFailures = 0;
+                if (shared != SharedState.NONE) {
+                    executor.scheduleWithFixedDelay(this::refreshShared, 0, SHARED_REFRESH.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
             }
         } catch (RuntimeException e) {
             connectFailures++;
@@ -197,6 +216,7 @@ public final class ClusterAuditService implements AutoCloseable {
             return;
         }
         failures = 0;
+        shared.publish(api);
         changes.logChanges(result);
         log.info("cluster audit: {} findings, {} namespaces, {} objects, {} API calls ({} to read), {} s{}",
                 result.findings().size(), result.namespaces().size(),
@@ -205,6 +225,13 @@ public final class ClusterAuditService implements AutoCloseable {
                 sync == null ? "" : "; reports: " + sync.created() + " created, " + sync.updated() + " updated, "
                         + sync.deleted() + " deleted, " + sync.unchanged() + " unchanged");
         schedule(settings.interval());
+    }
+
+    private void refreshShared() {
+        KubeApi current = api;
+        if (current != null && !closed) {
+            shared.refresh(current);
+        }
     }
 
     private PolicyReports.Sync writeReports(AuditResult result) throws ClusterException {

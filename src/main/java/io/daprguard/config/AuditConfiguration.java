@@ -4,9 +4,11 @@ import io.daprguard.cluster.AuditSettings;
 import io.daprguard.cluster.ClusterAuditService;
 import io.daprguard.cluster.KubeApi;
 import io.daprguard.cluster.NamespaceModes;
+import io.daprguard.cluster.SharedState;
 import io.daprguard.metrics.AuditMetrics;
 import io.daprguard.policy.Policy;
 import io.daprguard.rightsizing.PrometheusSource;
+import io.daprguard.rightsizing.RecommendationStore;
 import io.daprguard.rightsizing.RightSizer;
 import io.daprguard.rightsizing.RightSizingMetrics;
 import io.daprguard.rightsizing.UsageSource;
@@ -67,9 +69,28 @@ public class AuditConfiguration {
         return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.trim()));
     }
 
+    /**
+     * {@code dapr-guard.rightsizing.apply: defaults}: the leader publishes the recommendations in a ConfigMap of the
+     * audit's (the release) namespace, every replica reads them back, and the engine uses them as sidecar defaults.
+     */
+    @Bean
+    RecommendationStore recommendationStore(DaprGuardProperties properties, Policy policy, SidecarSizer sizer,
+            MeterRegistry registry) {
+        if (properties.rightsizing().apply() != DaprGuardProperties.Rightsizing.Apply.DEFAULTS
+                || !(sizer instanceof RightSizer rightSizer)) {
+            return null;
+        }
+        RecommendationStore store = new RecommendationStore(rightSizer, properties.audit().leaseNamespace(),
+                policy.defaults().gomemlimitPercent());
+        io.micrometer.core.instrument.Gauge.builder("daprguard_rightsizing_applied_workloads", store,
+                RecommendationStore::size).description("Workloads whose recommendation this replica applies as "
+                        + "sidecar defaults (apply: defaults)").register(registry);
+        return store;
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
     ClusterAuditService clusterAuditService(DaprGuardProperties properties, Policy policy, AuditMetrics metrics,
-            SidecarSizer sizer) {
+            SidecarSizer sizer, org.springframework.beans.factory.ObjectProvider<RecommendationStore> store) {
         DaprGuardProperties.Audit audit = properties.audit();
         AuditSettings settings = new AuditSettings(audit.interval(), audit.initialDelay(), audit.pageSize(),
                 audit.qps(), audit.maxResultsPerReport(), audit.leaseNamespace(), audit.leaseDuration(),
@@ -77,7 +98,8 @@ public class AuditConfiguration {
         return new ClusterAuditService(settings, policy,
                 () -> new KubeApi(KubeApi.connect(audit.kubeconfig(), null, audit.requestTimeout()), audit.pageSize(),
                         audit.qps(), audit.requestTimeout()),
-                metrics, Clock.systemUTC(), identity(), sizer);
+                metrics, Clock.systemUTC(), identity(), sizer,
+                store.getIfAvailable() == null ? SharedState.NONE : store.getIfAvailable());
     }
 
     /** The pod name (HOSTNAME in a pod), else this host's name with a random suffix. */

@@ -26,9 +26,13 @@ public class DaprGuardConfiguration {
         return policy;
     }
 
+    /** The engine; with {@code rightsizing.apply: defaults}, pods get their workload's recommended defaults. */
     @Bean
-    PolicyEngine policyEngine(Policy policy) {
-        return new PolicyEngine(policy);
+    PolicyEngine policyEngine(Policy policy,
+            org.springframework.beans.factory.ObjectProvider<io.daprguard.rules.SidecarDefaultsSource> defaults) {
+        io.daprguard.rules.SidecarDefaultsSource source = defaults.getIfAvailable();
+        return new PolicyEngine(policy, java.time.Clock.systemUTC(),
+                source == null ? io.daprguard.rules.SidecarDefaultsSource.POLICY : source);
     }
 
     @Bean

@@ -176,6 +176,8 @@ public record DaprGuardProperties(
      * documents the method these values tune.
      *
      * @param prometheus where the use is read
+     * @param apply {@code off} (default): recommendations are findings only; {@code defaults}: the mutating webhook
+     *     adds a workload's recommendation instead of the fixed sidecar defaults, for what the user did not set
      * @param window how far back use is read (1h to 90d)
      * @param oomFactor after an OOM kill, the limit recommended is at least the limit daprd died at times this (1 to 4)
      * @param minSamples no recommendation from fewer memory samples
@@ -192,6 +194,7 @@ public record DaprGuardProperties(
      */
     public record Rightsizing(
             @NotNull @Valid @DefaultValue Prometheus prometheus,
+            @NotNull @DefaultValue("off") Apply apply,
             @NotNull @DefaultValue("7d") Duration window,
             @DecimalMin("1") @DecimalMax("4") @DefaultValue("1.5") double oomFactor,
             @Min(1) @DefaultValue("1000") long minSamples,
@@ -226,6 +229,14 @@ public record DaprGuardProperties(
             if (requestFloor > ceiling || limitFloor > ceiling || cpuFloor > cpuCeiling || cpuLimitFloorMilli > cpuCeiling) {
                 throw new IllegalArgumentException("dapr-guard.rightsizing: a floor is above its ceiling");
             }
+        }
+
+        /** What admission does with the recommendations. */
+        public enum Apply {
+            /** nothing: they are findings (sidecar-right-size) and check --recommend output only */
+            OFF,
+            /** the mutating webhook adds the workload's recommendation instead of the fixed defaults */
+            DEFAULTS
         }
 
         /** The method's settings (margins and steps are fixed: the README documents them). */
@@ -293,6 +304,16 @@ public record DaprGuardProperties(
 
     public DaprGuardProperties {
         rules = rules == null ? Map.of() : rules;
+        if (rightsizing != null && rightsizing.apply() == Rightsizing.Apply.DEFAULTS) {
+            if (audit == null || !audit.enabled()) {
+                throw new IllegalArgumentException("dapr-guard.rightsizing.apply=defaults needs the cluster audit "
+                        + "(dapr-guard.audit.enabled=true): its leader computes the recommendations");
+            }
+            if (rightsizing.prometheus().url() == null || rightsizing.prometheus().url().isBlank()) {
+                throw new IllegalArgumentException("dapr-guard.rightsizing.apply=defaults needs a usage source: set "
+                        + "dapr-guard.rightsizing.prometheus.url");
+            }
+        }
         if (maxRequestSize != null && (maxRequestSize.toBytes() < 1024 || maxRequestSize.toBytes() > 64L << 20)) {
             throw new IllegalArgumentException(
                     "dapr-guard.max-request-size must be between 1KB and 64MB, was " + maxRequestSize);

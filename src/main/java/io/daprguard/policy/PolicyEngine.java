@@ -7,6 +7,8 @@ import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.PodView;
 import io.daprguard.rules.ResourceView;
 import io.daprguard.rules.Scope;
+import io.daprguard.rules.SidecarDefaults;
+import io.daprguard.rules.SidecarDefaultsSource;
 import io.daprguard.rules.Problem;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.RuleContext;
@@ -54,6 +56,7 @@ public final class PolicyEngine implements Reviewer {
     private final Policy policy;
     private final List<Rule> podRules;
     private final Clock clock;
+    private final SidecarDefaultsSource defaults;
 
     public PolicyEngine(Policy policy) {
         this(policy, Clock.systemUTC());
@@ -61,9 +64,19 @@ public final class PolicyEngine implements Reviewer {
 
     /** @param clock tells whether a {@code daprguard.io/skip-until} has passed */
     public PolicyEngine(Policy policy, Clock clock) {
+        this(policy, clock, SidecarDefaultsSource.POLICY);
+    }
+
+    /**
+     * @param clock tells whether a {@code daprguard.io/skip-until} has passed
+     * @param defaults the sidecar defaults of each pod, when they are not the policy's (right-sizing's
+     *     recommendations); workload templates always get the policy's
+     */
+    public PolicyEngine(Policy policy, Clock clock, SidecarDefaultsSource defaults) {
         this.policy = policy;
         this.podRules = Rules.of(Scope.POD);
         this.clock = clock;
+        this.defaults = defaults;
     }
 
     public Policy policy() {
@@ -110,8 +123,9 @@ public final class PolicyEngine implements Reviewer {
         if (!(request.object() instanceof ObjectNode object)) {
             throw new MalformedObjectException("", "an object for " + request.operation());
         }
-        RuleContext context = new RuleContext(policy.defaults(), !target.pod(), policy.secretNames(),
-                policy.controlPlaneMemoryLimits());
+        SidecarDefaults podDefaults = target.pod() ? defaults.forPod(request.namespace(), object) : null;
+        RuleContext context = new RuleContext(podDefaults == null ? policy.defaults() : podDefaults, !target.pod(),
+                policy.secretNames(), policy.controlPlaneMemoryLimits());
         if (target.scope() != Scope.POD) {
             return reviewResource(request, object, target, webhook, mode, context);
         }

@@ -195,6 +195,12 @@ class OptionalObjectsTest {
         assertThat(prometheus.path("ca-file").asString()).isEqualTo("/etc/dapr-guard/prometheus-ca/ca.crt");
         assertThat(prometheus.path("timeout").asString()).isEqualTo("20s");
         assertThat(rightsizing.path("window").asString()).isEqualTo("14d");
+        assertThat(rightsizing.path("apply").asString()).isEqualTo("defaults");
+        JsonNode role = manifests.get("Role", "dapr-guard-audit-lease");
+        assertThat(role.path("rules").toString()).contains("{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],"
+                + "\"resourceNames\":[\"dapr-guard-rightsizing\"],\"verbs\":[\"get\",\"update\"]}");
+        assertThat(chart().render().get("Role", "dapr-guard-audit-lease").path("rules").toString())
+                .doesNotContain("configmaps");
         assertThat(rightsizing.path("oom-factor").asDouble()).isEqualTo(2.0);
         assertThat(rightsizing.path("min-samples").asInt()).isEqualTo(500);
         assertThat(rightsizing.path("min-history").asString()).isEqualTo("12h");

@@ -175,6 +175,13 @@ class DaprGuardPropertiesTest {
         assertStartupFails("dapr-guard.rightsizing.memory-limit-floor=16Gi", "dapr-guard.rightsizing: a floor is above its "
                 + "ceiling");
         assertStartupFails("dapr-guard.rightsizing.oom-factor=0.5", "rightsizing.oomFactor");
+        assertStartupFails("dapr-guard.rightsizing.min-history=8d", "dapr-guard.rightsizing.min-history (PT192H) is "
+                + "longer than the window (PT168H): no recommendation could ever be made");
+        assertStartupFails("dapr-guard.rightsizing.apply=defaults", "dapr-guard.rightsizing.apply=defaults needs the "
+                + "cluster audit (dapr-guard.audit.enabled=true): its leader computes the recommendations");
+        runner.withPropertyValues("dapr-guard.rightsizing.apply=defaults", "dapr-guard.audit.enabled=true")
+                .run(context -> assertThat(context.getStartupFailure()).hasRootCauseMessage("dapr-guard.rightsizing.apply="
+                        + "defaults needs a usage source: set dapr-guard.rightsizing.prometheus.url"));
     }
 
     /** With the audit on and no cluster anywhere, the server still starts: it connects in the background. */
