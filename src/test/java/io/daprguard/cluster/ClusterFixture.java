@@ -2,10 +2,10 @@ package io.daprguard.cluster;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.rightsizing.FixedSource;
 import io.daprguard.rightsizing.PodUsage;
 import io.daprguard.rightsizing.RightSizer;
 import io.daprguard.rightsizing.RightSizingSettings;
-import io.daprguard.rightsizing.UsageSnapshot;
 import io.daprguard.rightsizing.UsageSource;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.SidecarDefaults;
@@ -88,17 +88,7 @@ record ClusterFixture(String name, JsonNode spec) {
                     u.path("cpuP95").asDouble(), u.path("cpuPeak").asDouble(), u.path("samples").asLong(),
                     now.minus(Duration.ofMinutes((long) (u.path("days").asDouble() * 24 * 60))), now));
         }
-        UsageSource source = new UsageSource() {
-            @Override
-            public String name() {
-                return "prometheus";
-            }
-
-            @Override
-            public UsageSnapshot fetch(Set<String> namespaces, Instant at) {
-                return new UsageSnapshot(pods, Map.of(), 7, 0);
-            }
-        };
+        UsageSource source = new FixedSource(pods);
         return new RightSizer(source, RightSizingSettings.defaults(policy().defaults().gomemlimitPercent()),
                 Clock.systemUTC());
     }

@@ -8,12 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.rightsizing.FixedSource;
 import io.daprguard.rightsizing.PodUsage;
 import io.daprguard.rightsizing.RightSizer;
 import io.daprguard.rightsizing.RightSizingSettings;
-import io.daprguard.rightsizing.SourceException;
-import io.daprguard.rightsizing.UsageSnapshot;
-import io.daprguard.rightsizing.UsageSource;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
 import io.daprguard.rules.SidecarDefaults;
 import java.time.Clock;
@@ -36,27 +34,6 @@ class RightSizingAuditTest {
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
     private static final double MIB = 1024.0 * 1024.0;
     private static final ObjectRef ORDERS = new ObjectRef("apps/v1", "Deployment", "shop", "orders");
-
-    /** A source that answers with what the test sets, or fails with the message it sets. */
-    private static final class Scripted implements UsageSource {
-        UsageSnapshot answer;
-        String failure;
-        int calls;
-
-        @Override
-        public String name() {
-            return "prometheus";
-        }
-
-        @Override
-        public UsageSnapshot fetch(Set<String> namespaces, Instant now) throws SourceException {
-            calls++;
-            if (failure != null) {
-                throw new SourceException(failure);
-            }
-            return answer;
-        }
-    }
 
     private static JsonNode pod(String name, String memoryLimit) {
         return yaml("""
@@ -105,16 +82,15 @@ class RightSizingAuditTest {
 
     @Test
     void theUseOfRunningAndGonePodsBecomesOneFindingOnTheWorkload() {
-        Scripted source = new Scripted();
-        source.answer = new UsageSnapshot(List.of(
+        FixedSource source = new FixedSource(List.of(
                 usage("orders-6d8f9c7b5-x2kqz", 100, 120, Duration.ofDays(2)),
                 usage("orders-6d8f9c7b5-b8n2w", 90, 110, Duration.ofDays(2)),
-                usage("orders-5c4b7d9f8-zzt4m", 80, 150, Duration.ofDays(6))), Map.of(), 7, 0);
+                usage("orders-5c4b7d9f8-zzt4m", 80, 150, Duration.ofDays(6))));
         RightSizer sizer = new RightSizer(source, RightSizingSettings.defaults(90), Clock.fixed(NOW, ZoneOffset.UTC));
 
         AuditResult result = audit(sizer).run(cluster(), null);
 
-        assertThat(source.calls).isEqualTo(1);
+        assertThat(source.calls()).isEqualTo(1);
         assertThat(sizer.up()).isTrue();
         // p95 100Mi -> 120Mi; peak 150Mi (the gone ReplicaSet's pod) x 1.3 = 195 -> 200Mi; cpu 30m/100m
         assertThat(rightSize(result)).singleElement().satisfies(f -> {
@@ -133,14 +109,12 @@ class RightSizingAuditTest {
 
     @Test
     void aFailingSourceKeepsTheLastRecommendationsAndTheAuditRuns() {
-        Scripted source = new Scripted();
-        source.answer = new UsageSnapshot(List.of(usage("orders-6d8f9c7b5-x2kqz", 100, 120, Duration.ofDays(2))),
-                Map.of(), 7, 0);
+        FixedSource source = new FixedSource(List.of(usage("orders-6d8f9c7b5-x2kqz", 100, 120, Duration.ofDays(2))));
         RightSizer sizer = new RightSizer(source, RightSizingSettings.defaults(90), Clock.fixed(NOW, ZoneOffset.UTC));
         ClusterAudit audit = audit(sizer);
         List<AuditFinding> first = rightSize(audit.run(cluster(), null));
 
-        source.failure = "Prometheus at http://127.0.0.1:1 is unreachable: Connection refused";
+        source.fail("Prometheus at http://127.0.0.1:1 is unreachable: Connection refused");
         AuditResult second = audit.run(cluster(), null);
 
         assertThat(sizer.up()).isFalse();
@@ -150,12 +124,11 @@ class RightSizingAuditTest {
 
     @Test
     void aSmallDifferenceOrTooLittleHistorySaysNothing() {
-        Scripted source = new Scripted();
         // p95 215Mi -> 250Mi request; peak 760Mi x 1.3 = 988 -> 1000Mi; cpu 85m -> 100m, 230m x 1.3 -> 300m
-        source.answer = new UsageSnapshot(List.of(new PodUsage("shop", "orders-6d8f9c7b5-x2kqz", 215 * MIB,
+        FixedSource source = new FixedSource(List.of(new PodUsage("shop", "orders-6d8f9c7b5-x2kqz", 215 * MIB,
                 760 * MIB, 0.085, 0.23, 20160, NOW.minus(Duration.ofDays(7)), NOW),
                 new PodUsage("shop", "other-7c5d9b8f6-k2m4n", 500 * MIB, 900 * MIB, 0.5, 0.9, 20,
-                        NOW.minus(Duration.ofMinutes(10)), NOW)), Map.of(), 7, 0);
+                        NOW.minus(Duration.ofMinutes(10)), NOW)));
         RightSizer sizer = new RightSizer(source, RightSizingSettings.defaults(90), Clock.fixed(NOW, ZoneOffset.UTC));
         FakeCluster cluster = cluster().add(deployment("shop", "other")).add(replicaSet("shop", "other-7c5d9b8f6", "other"))
                 .add(yaml(pod("other-7c5d9b8f6-k2m4n", "1000Mi").toString().replace("orders-6d8f9c7b5", "other-7c5d9b8f6")

@@ -38,18 +38,8 @@ class RecommendationStoreTest {
     private static final ObjectRef ORDERS = new ObjectRef("apps/v1", "Deployment", "shop", "orders");
 
     private static RightSizer sizedOrders() {
-        UsageSource source = new UsageSource() {
-            @Override
-            public String name() {
-                return "prometheus";
-            }
-
-            @Override
-            public UsageSnapshot fetch(Set<String> namespaces, Instant now) {
-                return new UsageSnapshot(List.of(new PodUsage("shop", "orders-6d8f9c7b5-x2kqz", 100 * MIB, 150 * MIB,
-                        0.02, 0.05, 20160, NOW.minus(Duration.ofDays(7)), NOW)), Map.of(), 9, 0);
-            }
-        };
+        UsageSource source = new FixedSource(List.of(new PodUsage("shop", "orders-6d8f9c7b5-x2kqz", 100 * MIB,
+                150 * MIB, 0.02, 0.05, 20160, NOW.minus(Duration.ofDays(7)), NOW)));
         RightSizer sizer = new RightSizer(source, RightSizingSettings.defaults(90), Clock.fixed(NOW, ZoneOffset.UTC));
         sizer.prepare(Set.of("shop"));
         sizer.size("shop", List.of(new NamespaceFacts.Sidecars(ORDERS, 1, Map.of("1.18.3", 1), List.of(),
