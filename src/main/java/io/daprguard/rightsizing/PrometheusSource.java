@@ -114,7 +114,7 @@ public final class PrometheusSource implements UsageSource {
         this.bearerTokenFile = Objects.requireNonNull(bearerTokenFile, "bearerTokenFile");
         this.caFile = Objects.requireNonNull(caFile, "caFile");
         this.timeout = positive(timeout, "timeout");
-        this.window = promqlDuration(positive(window, "window"));
+        this.window = RightSizingSettings.promql(positive(window, "window"));
         this.where = "Prometheus at " + display(baseUrl);
     }
 
@@ -319,21 +319,6 @@ public final class PrometheusSource implements UsageSource {
     }
 
     /** {@code 7d}, {@code 36h}, {@code 90m}, {@code 45s} or {@code 1500ms}: the largest unit that divides it. */
-    private static String promqlDuration(Duration duration) {
-        long millis = duration.toMillis();
-        if (!duration.equals(Duration.ofMillis(millis))) {
-            throw new IllegalArgumentException("window must be whole milliseconds: " + duration);
-        }
-        long[] sizes = {86_400_000, 3_600_000, 60_000, 1_000};
-        String[] units = {"d", "h", "m", "s"};
-        for (int i = 0; i < sizes.length; i++) {
-            if (millis % sizes[i] == 0) {
-                return millis / sizes[i] + units[i];
-            }
-        }
-        return millis + "ms";
-    }
-
     private static Duration positive(Duration duration, String name) {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative() || duration.isZero()) {

@@ -42,12 +42,24 @@ public record RightSizingSettings(
                 8192, 10, 50, 4000, 1000, Duration.ofHours(24), 0.20, 64, 50, gomemlimitPercent);
     }
 
-    /** The window as a Prometheus duration: {@code 7d}, {@code 36h}, {@code 90m}. */
+    /** The window as the queries write it: {@code 7d}, {@code 36h}, {@code 90m}. */
     public String windowText() {
-        long minutes = window.toMinutes();
-        if (minutes % (24 * 60) == 0) {
-            return minutes / (24 * 60) + "d";
+        return promql(window);
+    }
+
+    /** A duration as a Prometheus duration, in its largest whole unit: {@code 7d}, {@code 36h}, {@code 90s}. */
+    static String promql(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        if (!duration.equals(java.time.Duration.ofMillis(millis))) {
+            throw new IllegalArgumentException("window must be whole milliseconds: " + duration);
         }
-        return minutes % 60 == 0 ? minutes / 60 + "h" : minutes + "m";
+        long[] sizes = {86_400_000, 3_600_000, 60_000, 1_000};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis % sizes[i] == 0) {
+                return millis / sizes[i] + units[i];
+            }
+        }
+        return millis + "ms";
     }
 }
