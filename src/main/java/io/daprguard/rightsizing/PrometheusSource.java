@@ -84,8 +84,10 @@ public final class PrometheusSource implements UsageSource {
             + STEP + "])[%2$s:" + STEP + "]))";
     private static final String CPU_PEAK = "max by (namespace, pod) (max_over_time(rate(" + CPU + "{%1$s}[" + STEP
             + "])[%2$s:" + STEP + "]))";
+    /** Only the owners of pods with a daprd container: the answer grows with Dapr's pods, not the cluster's churn. */
     private static final String POD_OWNERS = "max by (namespace, pod, owner_kind, owner_name) "
-            + "(max_over_time(kube_pod_owner{%1$s}[%2$s]))";
+            + "(max_over_time(kube_pod_owner{%1$s}[%2$s])) and on (namespace, pod) count by (namespace, pod) "
+            + "(count_over_time(" + MEMORY + "{container=\"daprd\"}[%2$s]))";
     private static final String REPLICASET_OWNERS = "max by (namespace, replicaset, owner_kind, owner_name) "
             + "(max_over_time(kube_replicaset_owner{%1$s}[%2$s]))";
 

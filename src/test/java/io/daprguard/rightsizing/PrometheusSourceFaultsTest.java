@@ -88,7 +88,8 @@ class PrometheusSourceFaultsTest {
                 "max by (namespace, pod) (max_over_time(rate(container_cpu_usage_seconds_total{" + daprd
                         + "}[5m])[7d:5m]))",
                 "max by (namespace, pod, owner_kind, owner_name) (max_over_time(kube_pod_owner{" + owners
-                        + "}[7d]))",
+                        + "}[7d])) and on (namespace, pod) count by (namespace, pod) (count_over_time("
+                        + "container_memory_working_set_bytes{container=\"daprd\"}[7d]))",
                 "max by (namespace, replicaset, owner_kind, owner_name) (max_over_time(kube_replicaset_owner{"
                         + owners + "}[7d]))");
         assertThat(authorizations).hasSize(9).containsOnly("Bearer " + TOKEN);
