@@ -167,6 +167,10 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- $_ := set $guard "tls" $tls }}
 {{- end }}
 {{- with .Values.rightsizing }}
+{{- if and .metricsServer (not .prometheus.url) }}
+{{- $_ := set $guard "rightsizing" (dict "metrics-server" true "half-life" .halfLife "apply" .apply "window" .window
+  "oom-factor" .oomFactor "min-samples" .minSamples "min-history" .minHistory) }}
+{{- end }}
 {{- if .prometheus.url }}
 {{- $prometheus := dict "url" .prometheus.url "timeout" .prometheus.timeout }}
 {{- if .prometheus.bearerTokenSecret.name }}

@@ -7,6 +7,7 @@ import io.daprguard.cluster.NamespaceModes;
 import io.daprguard.cluster.SharedState;
 import io.daprguard.metrics.AuditMetrics;
 import io.daprguard.policy.Policy;
+import io.daprguard.rightsizing.MetricsServerSource;
 import io.daprguard.rightsizing.PrometheusSource;
 import io.daprguard.rightsizing.RecommendationStore;
 import io.daprguard.rightsizing.RightSizer;
@@ -48,8 +49,18 @@ public class AuditConfiguration {
     SidecarSizer sidecarSizer(DaprGuardProperties properties, Policy policy, MeterRegistry registry) {
         DaprGuardProperties.Rightsizing r = properties.rightsizing();
         DaprGuardProperties.Prometheus p = r.prometheus();
-        if (p.url() == null || p.url().isBlank()) {
+        if (!r.hasSource()) {
             return SidecarSizer.NONE;
+        }
+        if (p.url() == null || p.url().isBlank()) {
+            DaprGuardProperties.Audit audit = properties.audit();
+            UsageSource metricsServer = new MetricsServerSource(() -> new KubeApi(KubeApi.connect(audit.kubeconfig(),
+                    null, audit.requestTimeout()), audit.pageSize(), audit.qps(), audit.requestTimeout()),
+                    audit.leaseNamespace(), r.halfLife(), r.window());
+            RightSizer sizer = new RightSizer(metricsServer, r.settings(policy.defaults().gomemlimitPercent()),
+                    Clock.systemUTC());
+            RightSizingMetrics.register(registry, sizer);
+            return sizer;
         }
         URI url;
         try {

@@ -178,6 +178,8 @@ public record DaprGuardProperties(
      * @param prometheus where the use is read
      * @param apply {@code off} (default): recommendations are findings only; {@code defaults}: the mutating webhook
      *     adds a workload's recommendation instead of the fixed sidecar defaults, for what the user did not set
+     * @param metricsServer without a Prometheus: sample daprd's use from metrics.k8s.io at every audit run
+     * @param halfLife how fast metrics.k8s.io samples lose weight in their histograms (1h to 30d)
      * @param window how far back use is read (1h to 90d)
      * @param oomFactor after an OOM kill, the limit recommended is at least the limit daprd died at times this (1 to 4)
      * @param minSamples no recommendation from fewer memory samples
@@ -195,6 +197,8 @@ public record DaprGuardProperties(
     public record Rightsizing(
             @NotNull @Valid @DefaultValue Prometheus prometheus,
             @NotNull @DefaultValue("off") Apply apply,
+            @DefaultValue("false") boolean metricsServer,
+            @NotNull @DefaultValue("24h") Duration halfLife,
             @NotNull @DefaultValue("7d") Duration window,
             @DecimalMin("1") @DecimalMax("4") @DefaultValue("1.5") double oomFactor,
             @Min(1) @DefaultValue("1000") long minSamples,
@@ -214,6 +218,10 @@ public record DaprGuardProperties(
                 throw new IllegalArgumentException("dapr-guard.rightsizing.window must be between 1h and 90d, was "
                         + window);
             }
+            if (halfLife != null && (halfLife.compareTo(Duration.ofHours(1)) < 0 || halfLife.compareTo(Duration.ofDays(30)) > 0)) {
+                throw new IllegalArgumentException("dapr-guard.rightsizing.half-life must be between 1h and 30d, was "
+                        + halfLife);
+            }
             if (window != null && minHistory != null && minHistory.compareTo(window) > 0) {
                 throw new IllegalArgumentException("dapr-guard.rightsizing.min-history (" + minHistory + ") is longer "
                         + "than the window (" + window + "): no recommendation could ever be made");
@@ -229,6 +237,11 @@ public record DaprGuardProperties(
             if (requestFloor > ceiling || limitFloor > ceiling || cpuFloor > cpuCeiling || cpuLimitFloorMilli > cpuCeiling) {
                 throw new IllegalArgumentException("dapr-guard.rightsizing: a floor is above its ceiling");
             }
+        }
+
+        /** Whether a usage source is configured: a Prometheus, or metrics.k8s.io. */
+        public boolean hasSource() {
+            return prometheus.url() != null && !prometheus.url().isBlank() || metricsServer;
         }
 
         /** What admission does with the recommendations. */
@@ -309,9 +322,9 @@ public record DaprGuardProperties(
                 throw new IllegalArgumentException("dapr-guard.rightsizing.apply=defaults needs the cluster audit "
                         + "(dapr-guard.audit.enabled=true): its leader computes the recommendations");
             }
-            if (rightsizing.prometheus().url() == null || rightsizing.prometheus().url().isBlank()) {
+            if (!rightsizing.hasSource()) {
                 throw new IllegalArgumentException("dapr-guard.rightsizing.apply=defaults needs a usage source: set "
-                        + "dapr-guard.rightsizing.prometheus.url");
+                        + "dapr-guard.rightsizing.prometheus.url or dapr-guard.rightsizing.metrics-server=true");
             }
         }
         if (maxRequestSize != null && (maxRequestSize.toBytes() < 1024 || maxRequestSize.toBytes() > 64L << 20)) {

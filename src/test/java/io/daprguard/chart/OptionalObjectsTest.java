@@ -217,6 +217,22 @@ class OptionalObjectsTest {
     }
 
     @Test
+    void rightSizingFromMetricsServerReadsPodMetricsAndKeepsItsHistoryInTheReleaseNamespace() throws Exception {
+        Manifests rendered = chart().set("rightsizing.metricsServer", true).set("rightsizing.minSamples", 144).render();
+        JsonNode guard = new tools.jackson.dataformat.yaml.YAMLMapper().readTree(rendered.get("ConfigMap", "dapr-guard")
+                .path("data").path("application.yaml").asString()).path("dapr-guard");
+        assertThat(guard.path("rightsizing").path("metrics-server").asBoolean()).isTrue();
+        assertThat(guard.path("rightsizing").path("half-life").asString()).isEqualTo("24h");
+        assertThat(guard.path("rightsizing").path("min-samples").asInt()).isEqualTo(144);
+        assertThat(rendered.get("ClusterRole", "dapr-guard-audit").path("rules").toString())
+                .contains("{\"apiGroups\":[\"metrics.k8s.io\"],\"resources\":[\"pods\"],\"verbs\":[\"get\",\"list\"]}");
+        assertThat(rendered.get("Role", "dapr-guard-audit-lease").path("rules").toString())
+                .contains("\"resourceNames\":[\"dapr-guard-rightsizing-history\"]");
+        assertThat(chart().render().get("ClusterRole", "dapr-guard-audit").path("rules").toString())
+                .doesNotContain("metrics.k8s.io");
+    }
+
+    @Test
     void everyPolicyKeyReachesTheServerUnderItsPropertyName() {
         JsonNode guard = applicationYaml().path("dapr-guard");
         assertThat(guard.path("mode").asString()).isEqualTo("enforce");

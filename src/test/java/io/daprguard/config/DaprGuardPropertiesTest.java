@@ -181,7 +181,8 @@ class DaprGuardPropertiesTest {
                 + "cluster audit (dapr-guard.audit.enabled=true): its leader computes the recommendations");
         runner.withPropertyValues("dapr-guard.rightsizing.apply=defaults", "dapr-guard.audit.enabled=true")
                 .run(context -> assertThat(context.getStartupFailure()).hasRootCauseMessage("dapr-guard.rightsizing.apply="
-                        + "defaults needs a usage source: set dapr-guard.rightsizing.prometheus.url"));
+                        + "defaults needs a usage source: set dapr-guard.rightsizing.prometheus.url or "
+                        + "dapr-guard.rightsizing.metrics-server=true"));
     }
 
     /** With the audit on and no cluster anywhere, the server still starts: it connects in the background. */
