@@ -1,6 +1,5 @@
 package io.daprguard.rightsizing;
 
-import io.daprguard.cluster.ApiKind;
 import io.daprguard.cluster.ClusterException;
 import io.daprguard.cluster.KubeApi;
 import io.daprguard.dapr.Quantity;
@@ -142,11 +141,7 @@ public final class MetricsServerSource implements UsageSource {
     }
 
     private void load() throws ClusterException {
-        JsonNode configMap = api.get(ApiKind.CONFIGMAP.path(namespace, NAME));
-        if (configMap == null) {
-            return;
-        }
-        String data = configMap.path("data").path(KEY).asString("");
+        String data = ConfigMaps.read(api, namespace, NAME, KEY);
         if (data.isBlank()) {
             return;
         }
@@ -165,16 +160,7 @@ public final class MetricsServerSource implements UsageSource {
         if (data.equals(written)) {
             return;
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("apiVersion", "v1").put("kind", "ConfigMap");
-        body.putObject("metadata").put("name", NAME).put("namespace", namespace).putObject("labels")
-                .put("app.kubernetes.io/managed-by", "dapr-guard");
-        body.putObject("data").put(KEY, data);
-        if (api.get(ApiKind.CONFIGMAP.path(namespace, NAME)) == null) {
-            api.create(ApiKind.CONFIGMAP, namespace, body);
-        } else {
-            api.replace(ApiKind.CONFIGMAP, namespace, NAME, body);
-        }
+        ConfigMaps.write(api, namespace, NAME, KEY, data);
         written = data;
     }
 

@@ -1,6 +1,5 @@
 package io.daprguard.rightsizing;
 
-import io.daprguard.cluster.ApiKind;
 import io.daprguard.cluster.ClusterException;
 import io.daprguard.cluster.KubeApi;
 import io.daprguard.cluster.SharedState;
@@ -67,16 +66,7 @@ public final class RecommendationStore implements SharedState, SidecarDefaultsSo
             return;
         }
         try {
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("apiVersion", "v1").put("kind", "ConfigMap");
-            body.putObject("metadata").put("name", NAME).put("namespace", namespace).putObject("labels")
-                    .put("app.kubernetes.io/managed-by", "dapr-guard");
-            body.putObject("data").put(KEY, data);
-            if (api.get(ApiKind.CONFIGMAP.path(namespace, NAME)) == null) {
-                api.create(ApiKind.CONFIGMAP, namespace, body);
-            } else {
-                api.replace(ApiKind.CONFIGMAP, namespace, NAME, body);
-            }
+            ConfigMaps.write(api, namespace, NAME, KEY, data);
             published = data;
             lastError = null;
         } catch (ClusterException e) {
@@ -87,8 +77,7 @@ public final class RecommendationStore implements SharedState, SidecarDefaultsSo
     @Override
     public void refresh(KubeApi api) {
         try {
-            JsonNode configMap = api.get(ApiKind.CONFIGMAP.path(namespace, NAME));
-            load(configMap == null ? "" : configMap.path("data").path(KEY).asString(""));
+            load(ConfigMaps.read(api, namespace, NAME, KEY));
             synchronized (this) {
                 lastError = null;
             }
