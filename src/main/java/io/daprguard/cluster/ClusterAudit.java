@@ -528,15 +528,21 @@ public final class ClusterAudit {
         }
     }
 
-    private static String daprdVersion(JsonNode spec) {
+    /** The pod spec's daprd container (in {@code containers}, or in {@code initContainers} as a native sidecar). */
+    private static JsonNode daprd(JsonNode spec) {
         for (String list : new String[] {"containers", "initContainers"}) {
             for (JsonNode container : spec.path(list)) {
                 if (DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(container.path("name").asString(""))) {
-                    return imageVersion(container.path("image").asString(null));
+                    return container;
                 }
             }
         }
-        return null;
+        return tools.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static String daprdVersion(JsonNode spec) {
+        JsonNode daprd = daprd(spec);
+        return daprd.isMissingNode() ? null : imageVersion(daprd.path("image").asString(null));
     }
 
     /**
@@ -557,7 +563,8 @@ public final class ClusterAudit {
                     return null;
                 }
                 return new NamespaceFacts.OomKill(name(pod), terminated.path("finishedAt").asString(""),
-                        status.path("restartCount").asInt(0), daprdMemoryLimit(pod.path("spec")));
+                        status.path("restartCount").asInt(0),
+                        daprd(pod.path("spec")).path("resources").path("limits").path("memory").asString(""));
             }
         }
         return null;
@@ -576,35 +583,18 @@ public final class ClusterAudit {
 
     /** The resources and GOMEMLIMIT of the pod's daprd container, each "" when unset. */
     static SidecarSizing.Resources daprdResources(JsonNode spec) {
-        for (String list : new String[] {"containers", "initContainers"}) {
-            for (JsonNode container : spec.path(list)) {
-                if (DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(container.path("name").asString(""))) {
-                    JsonNode resources = container.path("resources");
-                    String gomemlimit = "";
-                    for (JsonNode env : container.path("env")) {
-                        if ("GOMEMLIMIT".equals(env.path("name").asString(""))) {
-                            gomemlimit = env.path("value").asString("");
-                        }
-                    }
-                    return new SidecarSizing.Resources(resources.path("requests").path("cpu").asString(""),
-                            resources.path("limits").path("cpu").asString(""),
-                            resources.path("requests").path("memory").asString(""),
-                            resources.path("limits").path("memory").asString(""), gomemlimit);
-                }
+        JsonNode daprd = daprd(spec);
+        JsonNode resources = daprd.path("resources");
+        String gomemlimit = "";
+        for (JsonNode env : daprd.path("env")) {
+            if ("GOMEMLIMIT".equals(env.path("name").asString(""))) {
+                gomemlimit = env.path("value").asString("");
             }
         }
-        return new SidecarSizing.Resources("", "", "", "", "");
-    }
-
-    private static String daprdMemoryLimit(JsonNode spec) {
-        for (String list : new String[] {"containers", "initContainers"}) {
-            for (JsonNode container : spec.path(list)) {
-                if (DaprAnnotations.SIDECAR_CONTAINER_NAME.equals(container.path("name").asString(""))) {
-                    return container.path("resources").path("limits").path("memory").asString("");
-                }
-            }
-        }
-        return "";
+        return new SidecarSizing.Resources(resources.path("requests").path("cpu").asString(""),
+                resources.path("limits").path("cpu").asString(""),
+                resources.path("requests").path("memory").asString(""),
+                resources.path("limits").path("memory").asString(""), gomemlimit);
     }
 
     private static ReviewRequest request(ApiKind kind, String namespace, String name, ObjectNode object) {

@@ -48,32 +48,31 @@ public class AuditConfiguration {
     @Bean
     SidecarSizer sidecarSizer(DaprGuardProperties properties, Policy policy, MeterRegistry registry) {
         DaprGuardProperties.Rightsizing r = properties.rightsizing();
-        DaprGuardProperties.Prometheus p = r.prometheus();
         if (!r.hasSource()) {
             return SidecarSizer.NONE;
         }
-        if (p.url() == null || p.url().isBlank()) {
-            DaprGuardProperties.Audit audit = properties.audit();
-            UsageSource metricsServer = new MetricsServerSource(() -> new KubeApi(KubeApi.connect(audit.kubeconfig(),
-                    null, audit.requestTimeout()), audit.pageSize(), audit.qps(), audit.requestTimeout()),
-                    audit.leaseNamespace(), r.halfLife(), r.window());
-            RightSizer sizer = new RightSizer(metricsServer, r.settings(policy.defaults().gomemlimitPercent()),
-                    Clock.systemUTC());
-            RightSizingMetrics.register(registry, sizer);
-            return sizer;
-        }
-        URI url;
-        try {
-            url = new URI(p.url().trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("dapr-guard.rightsizing.prometheus.url is not a URL: " + p.url(), e);
-        }
-        UsageSource source = new PrometheusSource(url, optionalPath(p.bearerTokenFile()), optionalPath(p.caFile()),
-                p.timeout(), r.window());
-        RightSizer sizer = new RightSizer(source, r.settings(policy.defaults().gomemlimitPercent()),
+        RightSizer sizer = new RightSizer(usageSource(properties), r.settings(policy.defaults().gomemlimitPercent()),
                 Clock.systemUTC());
         RightSizingMetrics.register(registry, sizer);
         return sizer;
+    }
+
+    /** The configured usage source: the Prometheus of {@code prometheus.url}, else metrics.k8s.io. */
+    private static UsageSource usageSource(DaprGuardProperties properties) {
+        DaprGuardProperties.Rightsizing r = properties.rightsizing();
+        DaprGuardProperties.Prometheus p = r.prometheus();
+        if (p.url() == null || p.url().isBlank()) {
+            DaprGuardProperties.Audit audit = properties.audit();
+            return new MetricsServerSource(() -> new KubeApi(KubeApi.connect(audit.kubeconfig(), null,
+                    audit.requestTimeout()), audit.pageSize(), audit.qps(), audit.requestTimeout()),
+                    audit.leaseNamespace(), r.halfLife(), r.window());
+        }
+        try {
+            return new PrometheusSource(new URI(p.url().trim()), optionalPath(p.bearerTokenFile()),
+                    optionalPath(p.caFile()), p.timeout(), r.window());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("dapr-guard.rightsizing.prometheus.url is not a URL: " + p.url(), e);
+        }
     }
 
     private static Optional<Path> optionalPath(String path) {

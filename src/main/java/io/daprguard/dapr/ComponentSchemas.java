@@ -213,16 +213,15 @@ public final class ComponentSchemas {
 
         /** The canonical name {@code name} stands for: the field of an alias, the replacement of a legacy name. */
         public String canonical(String name) {
-            String key = name.toLowerCase(Locale.ROOT);
-            if (ownDefinitions(name).isEmpty()) {
-                if (aliases.containsKey(key)) {
-                    return aliases.get(key).field();
-                }
-                if (legacy.containsKey(key)) {
-                    return legacy.get(key).replacement();
-                }
+            return canonical(reading(name), name);
+        }
+
+        /** The canonical name of {@code name}, read as {@code reading}. */
+        public static String canonical(Reading reading, String name) {
+            if (reading instanceof AliasOf alias) {
+                return alias.alias().field();
             }
-            return name;
+            return reading instanceof LegacyName legacy ? legacy.legacy().replacement() : name;
         }
 
         /** Every documented name: the schema's fields and the runtime's names of the kind, own fields first. */

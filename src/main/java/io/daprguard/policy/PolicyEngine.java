@@ -123,11 +123,9 @@ public final class PolicyEngine implements Reviewer {
         if (!(request.object() instanceof ObjectNode object)) {
             throw new MalformedObjectException("", "an object for " + request.operation());
         }
-        SidecarDefaults podDefaults = target.pod() ? defaults.forPod(request.namespace(), object) : null;
-        RuleContext context = new RuleContext(podDefaults == null ? policy.defaults() : podDefaults, !target.pod(),
-                policy.secretNames(), policy.controlPlaneMemoryLimits());
         if (target.scope() != Scope.POD) {
-            return reviewResource(request, object, target, webhook, mode, context);
+            return reviewResource(request, object, target, webhook, mode, new RuleContext(policy.defaults(),
+                    !target.pod(), policy.secretNames(), policy.controlPlaneMemoryLimits()));
         }
         PodView pod = PodView.of(object, target.pointer());
         Map<String, String> annotations = pod.annotations();
@@ -142,6 +140,10 @@ public final class PolicyEngine implements Reviewer {
         if (unchangedAt(request, target.pointer())) {
             return Verdict.notReviewed();
         }
+        // only for a pod that is reviewed: its workload's recommended defaults, when right-sizing applies them
+        SidecarDefaults podDefaults = target.pod() ? defaults.forPod(request.namespace(), object) : null;
+        RuleContext context = new RuleContext(podDefaults == null ? policy.defaults() : podDefaults, !target.pod(),
+                policy.secretNames(), policy.controlPlaneMemoryLimits());
         List<String> warnings = new ArrayList<>();
         List<RuleOutcome> outcomes = new ArrayList<>();
         Selection selection = activeRules(podRules, object, pod, legacyEnabled, warnings, outcomes);

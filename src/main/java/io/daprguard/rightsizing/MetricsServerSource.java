@@ -67,10 +67,14 @@ public final class MetricsServerSource implements UsageSource {
 
     @Override
     public synchronized UsageSnapshot fetch(Set<String> namespaces, Instant now) throws SourceException {
-        try {
-            if (api == null) {
+        if (api == null) {
+            try {
                 api = connect.get();
+            } catch (RuntimeException e) {
+                throw new SourceException("no Kubernetes API client for metrics.k8s.io: " + e.getMessage(), e);
             }
+        }
+        try {
             if (!loaded) {
                 load();
                 loaded = true;
@@ -117,11 +121,6 @@ public final class MetricsServerSource implements UsageSource {
             return new UsageSnapshot(usage, Map.of(), 1, ignored);
         } catch (ClusterException e) {
             throw new SourceException("metrics.k8s.io could not be read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            if (e.getClass().getSimpleName().contains("KubernetesClient")) {
-                throw new SourceException("no Kubernetes API client for metrics.k8s.io: " + e.getMessage(), e);
-            }
-            throw e;
         }
     }
 

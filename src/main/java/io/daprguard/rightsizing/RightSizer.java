@@ -29,8 +29,8 @@ public final class RightSizer implements SidecarSizer {
     private final Recommender recommender;
     private final double oomFactor;
     private final Clock clock;
-    private final Map<String, Totals> totals = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, List<SidecarSizing>> lastSizings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The last run's result of each audited namespace. */
+    private final Map<String, Sized> sized = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile UsageSnapshot snapshot = new UsageSnapshot(List.of(), Map.of(), 0, 0);
     private volatile boolean up;
     private volatile String lastError;
@@ -49,8 +49,7 @@ public final class RightSizer implements SidecarSizer {
 
     @Override
     public void forget() {
-        totals.clear();
-        lastSizings.clear();
+        sized.clear();
         up = false;
     }
 
@@ -81,9 +80,12 @@ public final class RightSizer implements SidecarSizer {
     public record Totals(int recommended, int material, double memoryNow, double memoryRecommended, double cpuNow,
             double cpuRecommended, int oomKills) {}
 
+    /** One namespace's sizings and their sums. */
+    private record Sized(List<SidecarSizing> sizings, Totals totals) {}
+
     /** Every workload's sizing of the last runs, by namespace, then kind and name. */
     public List<SidecarSizing> sizings() {
-        return lastSizings.values().stream().flatMap(List::stream)
+        return sized.values().stream().flatMap(s -> s.sizings().stream())
                 .sorted(java.util.Comparator.comparing((SidecarSizing s) -> s.owner().namespace())
                         .thenComparing(s -> s.owner().kind()).thenComparing(s -> s.owner().name()))
                 .toList();
@@ -98,7 +100,8 @@ public final class RightSizer implements SidecarSizer {
         double cpuNow = 0;
         double cpuRecommended = 0;
         int oomKills = 0;
-        for (Totals t : totals.values()) {
+        for (Sized namespace : sized.values()) {
+            Totals t = namespace.totals();
             recommended += t.recommended();
             material += t.material();
             memoryNow += t.memoryNow();
@@ -112,8 +115,7 @@ public final class RightSizer implements SidecarSizer {
 
     @Override
     public void prepare(Set<String> namespaces) {
-        totals.keySet().retainAll(namespaces);
-        lastSizings.keySet().retainAll(namespaces);
+        sized.keySet().retainAll(namespaces);
         try {
             UsageSnapshot read = source.fetch(namespaces, clock.instant());
             snapshot = read;
@@ -181,9 +183,9 @@ public final class RightSizer implements SidecarSizer {
                     });
         });
         int oomKills = sidecars.stream().mapToInt(s -> s.oomKills().size()).sum();
-        lastSizings.put(namespace, List.copyOf(sizings));
-        totals.put(namespace, new Totals(sizings.size(), (int) sizings.stream().filter(SidecarSizing::material).count(),
-                sums[0], sums[1], sums[2], sums[3], oomKills));
+        int material = (int) sizings.stream().filter(SidecarSizing::material).count();
+        sized.put(namespace, new Sized(List.copyOf(sizings),
+                new Totals(sizings.size(), material, sums[0], sums[1], sums[2], sums[3], oomKills)));
         return sizings;
     }
 }

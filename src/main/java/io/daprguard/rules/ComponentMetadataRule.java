@@ -90,11 +90,11 @@ public final class ComponentMetadataRule extends BaseRule {
             String name = item.path("name").asString("");
             names.add(name);
             String at = "spec.metadata[" + index + "] " + Texts.quoted(name);
+            Reading reading = schema.reading(name);
             Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), index++);
             if (first != null) {
                 String earlier = names.get(first);
-                Reading repeated = schema.reading(name);
-                String which = repeated instanceof Runtime runtime ? runtime.name().repeated() : "last";
+                String which = reading instanceof Runtime runtime ? runtime.name().repeated() : "last";
                 problems.add(Problem.violation(at + " repeats spec.metadata[" + first + "]" + (earlier.equals(name)
                         ? switch (which) {
                             case "first" -> ": Dapr reads only the first of them; keep one";
@@ -106,10 +106,9 @@ public final class ComponentMetadataRule extends BaseRule {
                 continue;
             }
             present.add(name.toLowerCase(Locale.ROOT));
-            present.add(schema.canonical(name).toLowerCase(Locale.ROOT));
+            present.add(Schema.canonical(reading, name).toLowerCase(Locale.ROOT));
             JsonNode value = item.path("value");
             String text = value.isValueNode() && !value.isNull() ? value.asString() : null;
-            Reading reading = schema.reading(name);
             if (reading instanceof SchemaField field) {
                 if (field.definitions().get(0).deprecated()) {
                     problems.add(Problem.violation(at + " is deprecated in " + schema.label()

@@ -71,16 +71,16 @@ public final class SidecarRightSizeRule extends BaseRule implements ClusterRule 
 
     /** What the change frees per running pod, or the risk it removes. */
     private static void effect(StringBuilder m, Basis b, Resources now, Resources next, int running) {
-        Optional<Double> limit = bytes(now.memoryLimit());
+        Optional<Double> limit = amount(now.memoryLimit());
         if (limit.isPresent() && b.memoryPeak() >= 0.9 * limit.get()) {
             m.append(" (peak ").append(mib(b.memoryPeak())).append(" against a ").append(now.memoryLimit())
                     .append(" limit)");
             return;
         }
-        Optional<Double> memoryNow = bytes(now.memoryRequest());
-        Optional<Double> memoryNext = bytes(next.memoryRequest());
-        Optional<Double> cpuNow = bytes(now.cpuRequest());
-        Optional<Double> cpuNext = bytes(next.cpuRequest());
+        Optional<Double> memoryNow = amount(now.memoryRequest());
+        Optional<Double> memoryNext = amount(next.memoryRequest());
+        Optional<Double> cpuNow = amount(now.cpuRequest());
+        Optional<Double> cpuNext = amount(next.cpuRequest());
         List<String> parts = new ArrayList<>();
         if (memoryNow.isPresent() && memoryNext.isPresent() && memoryNow.get() > memoryNext.get()) {
             parts.add(mib((memoryNow.get() - memoryNext.get()) * Math.max(1, running)) + " of requested memory");
@@ -98,7 +98,8 @@ public final class SidecarRightSizeRule extends BaseRule implements ClusterRule 
         return (request.isEmpty() ? "none" : request) + "/" + (limit.isEmpty() ? "none" : limit);
     }
 
-    private static Optional<Double> bytes(String quantity) {
+    /** A quantity as a number (bytes, or cores), empty when unset or invalid. */
+    private static Optional<Double> amount(String quantity) {
         return Quantity.parse(quantity).map(q -> q.value().doubleValue());
     }
 
