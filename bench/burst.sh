@@ -102,6 +102,8 @@ mkdir -p "$WORK/app"
 for layer in dependencies spring-boot-loader snapshot-dependencies application; do
   [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
 done
+# the extracted launcher jar takes the name of the jar given; the image runs it as dapr-guard.jar
+[ "$(basename "$JAR")" = dapr-guard.jar ] || mv "$WORK/app/$(basename "$JAR")" "$WORK/app/dapr-guard.jar"
 AOT=()
 if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
   (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -100,7 +101,7 @@ public class AuditConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     ClusterAuditService clusterAuditService(DaprGuardProperties properties, Policy policy, AuditMetrics metrics,
-            SidecarSizer sizer, org.springframework.beans.factory.ObjectProvider<RecommendationStore> store) {
+            SidecarSizer sizer, ObjectProvider<RecommendationStore> store) {
         DaprGuardProperties.Audit audit = properties.audit();
         AuditSettings settings = new AuditSettings(audit.interval(), audit.initialDelay(), audit.pageSize(),
                 audit.qps(), audit.maxResultsPerReport(), audit.leaseNamespace(), audit.leaseDuration(),

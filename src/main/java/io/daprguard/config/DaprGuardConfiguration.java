@@ -5,8 +5,11 @@ import io.daprguard.admission.AdmissionReviewCodec;
 import io.daprguard.admission.AdmissionSettings;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
+import io.daprguard.rules.SidecarDefaultsSource;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,11 +31,8 @@ public class DaprGuardConfiguration {
 
     /** The engine; with {@code rightsizing.apply: defaults}, pods get their workload's recommended defaults. */
     @Bean
-    PolicyEngine policyEngine(Policy policy,
-            org.springframework.beans.factory.ObjectProvider<io.daprguard.rules.SidecarDefaultsSource> defaults) {
-        io.daprguard.rules.SidecarDefaultsSource source = defaults.getIfAvailable();
-        return new PolicyEngine(policy, java.time.Clock.systemUTC(),
-                source == null ? io.daprguard.rules.SidecarDefaultsSource.POLICY : source);
+    PolicyEngine policyEngine(Policy policy, ObjectProvider<SidecarDefaultsSource> defaults) {
+        return new PolicyEngine(policy, Clock.systemUTC(), defaults.getIfAvailable(() -> SidecarDefaultsSource.POLICY));
     }
 
     @Bean

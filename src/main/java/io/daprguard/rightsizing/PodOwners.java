@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
 public final class PodOwners {
 
     private static final String RANDOM = "[bcdfghjklmnpqrstvwxz2456789]";
+    /** The scheduled minute a CronJob puts after its name in its Jobs' names. */
+    static final String SCHEDULED_MINUTE = "\\d{6,}";
     private static final Pattern DEPLOYMENT = Pattern.compile("-" + RANDOM + "{5,10}-" + RANDOM + "{5}");
     private static final Pattern STATEFULSET = Pattern.compile("-\\d+");
     private static final Pattern SUFFIX = Pattern.compile("-" + RANDOM + "{5}");
-    private static final Pattern CRONJOB = Pattern.compile("-\\d{6,}-" + RANDOM + "{5}");
+    private static final Pattern CRONJOB = Pattern.compile("-" + SCHEDULED_MINUTE + "-" + RANDOM + "{5}");
 
     private PodOwners() {}
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ public final class RecommendationStore implements SharedState, SidecarDefaultsSo
 
     private static final Logger log = LoggerFactory.getLogger(RecommendationStore.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern SCHEDULED_MINUTE = Pattern.compile(PodOwners.SCHEDULED_MINUTE);
 
     private final RightSizer sizer;
     private final String namespace;
@@ -125,7 +127,7 @@ public final class RecommendationStore implements SharedState, SidecarDefaultsSo
             } else if (kind.equals("Job")) {
                 // a CronJob's Job is <cronjob>-<scheduled minute>
                 int dash = name.lastIndexOf('-');
-                if (dash > 0 && name.substring(dash + 1).matches("\\d{6,}")) {
+                if (dash > 0 && SCHEDULED_MINUTE.matcher(name).region(dash + 1, name.length()).matches()) {
                     SidecarDefaults found = map.get(key(podNamespace, "CronJob", name.substring(0, dash)));
                     if (found != null) {
                         return found;
