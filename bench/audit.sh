@@ -80,7 +80,6 @@ JAR=${AUDIT_JAR:-}
 log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT${JAR:+, server $JAR})"
 [ -n "$JAR" ] || ./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
 JAR=${JAR:-target/dapr-guard.jar}
-APPJAR=$(basename "$JAR")  # extract --layers names the application jar after it
 ./mvnw -B -q test-compile >>"$RAW/build.log" 2>&1
 python3 bench/gen_bodies.py "$WORK/bodies" >/dev/null
 CP=$ROOT/target/test-classes
@@ -92,13 +91,7 @@ CP=$ROOT/target/test-classes
   echo "python=$(python3 --version 2>&1)"
 } >"$RAW/machine.txt"
 
-await_port() { # PORT SECONDS
-  for _ in $(seq 1 $(($2 * 10))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+source bench/lib/image.sh
 
 log "fake API server: generating $NAMESPACES namespaces"
 python3 bench/lib/fake_apiserver.py "$APORT" "$WORK/kubeconfig" "$RAW/calls.log" --namespaces "$NAMESPACES" \
@@ -106,22 +99,7 @@ python3 bench/lib/fake_apiserver.py "$APORT" "$WORK/kubeconfig" "$RAW/calls.log"
 FAKE_PID=$!
 await_port "$APORT" 120 || { log "the fake API server did not start"; cat "$RAW/fake-apiserver.log" >&2; exit 1; }
 
-JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' Dockerfile | head -1)
-[ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in Dockerfile" >&2; exit 1; }
-SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX)=[^ \\]*' Dockerfile || true))
-echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
-mkdir -p "$WORK/app"
-"$JAVA" -Djarmode=tools -jar "$JAR" extract --layers --destination "$WORK/layers" >/dev/null
-for layer in dependencies spring-boot-loader snapshot-dependencies application; do
-  [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
-done
-AOT=()
-if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
-  (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \
-    -Dspring.context.exit=onRefresh -jar "$APPJAR" --dapr-guard.tls.dir="$WORK/aot-training" \
-    --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
-    && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
-fi
+image_prepare "$JAR" Dockerfile
 JFR=()
 [ "${AUDIT_JFR:-0}" = 1 ] && JFR=(-XX:StartFlightRecording=filename="$RAW/server.jfr",settings=profile,dumponexit=true)
 
@@ -132,20 +110,10 @@ AUDIT_ARGS=(--dapr-guard.audit.enabled=true --dapr-guard.audit.kubeconfig="$WORK
   --dapr-guard.audit.lease-namespace=dapr-guard --dapr-guard.audit.exclude-namespaces=kube-system,dapr-guard)
 
 log "dapr-guard: start as the image and chart run it, audit on"
-(cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} HOSTNAME=dapr-guard-0 \
-  "$JAVA" -XX:MaxRAM=320m ${AOT[@]+"${AOT[@]}"} ${JFR[@]+"${JFR[@]}"} \
-  -Xlog:gc:file="$RAW/gc.log":timemillis -jar "$APPJAR" --dapr-guard.tls.dir="$WORK/certs" \
-  --server.port="$PORT" --management.server.port="$MPORT" --dapr-guard.shutdown.drain-period=0s "${AUDIT_ARGS[@]}") \
-  >"$RAW/server.log" 2>&1 &
-SERVER_PID=$!
-python3 bench/lib/rss_sampler.py "$SERVER_PID" "$RAW/rss.txt" 0.1 &
-SAMPLER_PID=$!
-for _ in $(seq 1 600); do
-  curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { log "dapr-guard exited during start-up"; tail -20 "$RAW/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null || { log "dapr-guard not ready after 60 s"; exit 1; }
+IMAGE_ENV=(HOSTNAME=dapr-guard-0)
+IMAGE_JVM_EXTRA=(${JFR[@]+"${JFR[@]}"})
+IMAGE_RSS_FILE=$RAW/rss.txt
+image_start "$RAW/server.log" "$RAW/gc.log" "${AUDIT_ARGS[@]}"
 echo "ready_epoch_ms=$(date +%s%3N)" >>"$RAW/machine.txt"
 
 runs() { # successful audit runs so far

@@ -92,46 +92,11 @@ CP=$ROOT/target/test-classes
   echo "java=$("$JAVA" -version 2>&1 | head -1)"
 } >"$RAW/machine.txt"
 
-JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$DOCKERFILE" | head -1)
-[ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in $DOCKERFILE" >&2; exit 1; }
-# Spring and malloc settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED).
-SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX)=[^ \\]*' "$DOCKERFILE" || true))
-echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
-mkdir -p "$WORK/app"
-"$JAVA" -Djarmode=tools -jar "$JAR" extract --layers --destination "$WORK/layers" >/dev/null
-for layer in dependencies spring-boot-loader snapshot-dependencies application; do
-  [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
-done
-# the extracted launcher jar takes the name of the jar given; the image runs it as dapr-guard.jar
-[ "$(basename "$JAR")" = dapr-guard.jar ] || mv "$WORK/app/$(basename "$JAR")" "$WORK/app/dapr-guard.jar"
-AOT=()
-if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
-  (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" \
-    -Dspring.context.exit=onRefresh -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" \
-    --server.port="$PORT" --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
-    && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
-fi
-
-await_port() { # PORT SECONDS
-  for _ in $(seq 1 $(($2 * 10))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+source bench/lib/image.sh
+image_prepare "$JAR" "$DOCKERFILE"
 
 start_dapr_guard() {
-  (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" -XX:MaxRAM=320m ${AOT[@]+"${AOT[@]}"} \
-    -Xlog:gc:file="$RAW/gc-dapr-guard.log" -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/certs" \
-    --server.port="$PORT" --management.server.port="$MPORT" --dapr-guard.shutdown.drain-period=0s) \
-    >"$RAW/server-dapr-guard.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null 2>&1 && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "dapr-guard exited during start-up"; exit 1; }
-    sleep 0.1
-  done
-  log "dapr-guard not ready after 60 s"; exit 1
+  image_start "$RAW/server-dapr-guard.log" "$RAW/gc-dapr-guard.log"
 }
 
 start_baseline() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fake Kubernetes API server for the audit benchmark (bench/audit.sh): a generated cluster, served page by page.
 
-  fake_apiserver.py PORT KUBECONFIG_OUT CALLS_LOG [--namespaces 200] [--summary FILE]
+  fake_apiserver.py PORT KUBECONFIG_OUT CALLS_LOG [--namespaces 200] [--summary FILE] [--pods-out FILE]
 
 The cluster (deterministic; bench/README.md, "Audit", describes it): NAMESPACES team namespaces, each with three
 Deployments (6 replicas; a current ReplicaSet with the pods and an old one scaled to 0), a StatefulSet (5 pods)
@@ -19,8 +19,10 @@ Served as the apiserver serves them:
   chunking: limit/continue (an opaque token carrying the list's resourceVersion and the next key),
   remainingItemCount; a page is written from pre-rendered items, never the whole list at once;
 - API discovery (/api/v1, /apis/<group>/<version>): the PolicyReport CRD is served, OpenReports' Report is not;
-- objects that are written (the Lease, PolicyReports): get, create, update (resourceVersion checked: 409 on a
-  stale one), delete, list.
+- objects that are written (the Lease, PolicyReports, right-sizing's ConfigMaps): get, create, update
+  (resourceVersion checked: 409 on a stale one), delete, list.
+--pods-out writes one line per Dapr pod, "namespace pod owner_kind owner_name top_kind/top_name", and one per
+ReplicaSet, "namespace replicaset - - Deployment/name": the history bench/rightsizing.sh loads into Prometheus.
 Every request is logged to CALLS_LOG as "epoch_ms method path status bytes items". GET /bench/stats answers the
 counts so far as JSON.
 """
@@ -57,8 +59,9 @@ KINDS = {
     "Configuration": ("dapr.io", "v1alpha1", "configurations", True),
     "PolicyReport": ("wgpolicyk8s.io", "v1alpha2", "policyreports", True),
     "Lease": ("coordination.k8s.io", "v1", "leases", True),
+    "ConfigMap": ("", "v1", "configmaps", True),
 }
-WRITABLE = {"PolicyReport", "Lease"}
+WRITABLE = {"PolicyReport", "Lease", "ConfigMap"}
 BY_PATH = {(g, v, p): k for k, (g, v, p, _) in KINDS.items()}
 
 
@@ -580,6 +583,31 @@ def make_handler(cluster, store, stats, log):
     return Handler
 
 
+def write_pods(cluster, path):
+    """The Dapr pods with their owners and top-level workloads, and the ReplicaSets with their Deployments."""
+    replica_sets = {}
+    with open(path, "w") as f:
+        for ns, name, _, text in cluster.items["ReplicaSet"]:
+            owner = json.loads(text)["metadata"]["ownerReferences"][0]
+            replica_sets[(ns, name)] = owner["name"]
+            if ns.startswith("team-"):
+                f.write(f"{ns} {name} - - Deployment/{owner['name']}\n")
+        jobs = {(ns, name): json.loads(text)["metadata"]["ownerReferences"][0]["name"]
+                for ns, name, _, text in cluster.items["Job"]}
+        for ns, name, _, text in cluster.items["Pod"]:
+            if b'"dapr.io/enabled":"true"' not in text:
+                continue
+            owner = json.loads(text)["metadata"]["ownerReferences"][0]
+            kind, owner_name = owner["kind"], owner["name"]
+            if kind == "ReplicaSet":
+                top = f"Deployment/{replica_sets[(ns, owner_name)]}"
+            elif kind == "Job" and (ns, owner_name) in jobs:
+                top = f"CronJob/{jobs[(ns, owner_name)]}"
+            else:
+                top = f"{kind}/{owner_name}"
+            f.write(f"{ns} {name} {kind} {owner_name} {top}\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("port", type=int)
@@ -587,6 +615,7 @@ def main():
     parser.add_argument("calls_log")
     parser.add_argument("--namespaces", type=int, default=200)
     parser.add_argument("--summary")
+    parser.add_argument("--pods-out")
     args = parser.parse_args()
     started = time.time()
     cluster = Cluster(args.namespaces)
@@ -600,6 +629,8 @@ def main():
     if args.summary:
         with open(args.summary, "w") as f:
             json.dump(summary, f)
+    if args.pods_out:
+        write_pods(cluster, args.pods_out)
     with open(args.kubeconfig, "w") as f:
         f.write(f"""apiVersion: v1
 kind: Config

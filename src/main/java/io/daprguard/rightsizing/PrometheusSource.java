@@ -417,6 +417,7 @@ public final class PrometheusSource implements UsageSource {
         private final HttpClient client;
         private final Optional<String> authorization;
         private final String time;
+        private final Map<PodKey, PodKey> keys = new HashMap<>();
         private int queries;
         private int ignored;
 
@@ -427,11 +428,15 @@ public final class PrometheusSource implements UsageSource {
             this.time = BigDecimal.valueOf(now.toEpochMilli(), 3).stripTrailingZeros().toPlainString();
         }
 
-        /** The valid value of each (namespace, pod) of a query grouped {@code by (namespace, pod)}. */
+        /**
+         * The valid value of each (namespace, pod) of a query grouped {@code by (namespace, pod)}. The keys of all
+         * queries of a run are one set of objects, so that the seven answers of a large cluster hold one copy of
+         * each pod's names.
+         */
         Map<PodKey, Double> perPod(String template, String selector, String range) throws SourceException {
             Map<PodKey, Double> values = new HashMap<>();
             for (Row row : rows(template, selector, range, "namespace", "pod")) {
-                values.put(row.key(), row.value());
+                values.put(keys.computeIfAbsent(row.key(), key -> key), row.value());
             }
             return values;
         }
@@ -461,12 +466,15 @@ public final class PrometheusSource implements UsageSource {
 
         /** Sends one instant query and returns its vector, or says why it could not. */
         private JsonNode query(String promql) throws SourceException {
-            URI uri = URI.create(endpoint + "?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
-                    .replace("+", "%20") + "&time=" + time);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+            // POSTed as a form, as Prometheus' API allows: the namespace matcher of a large cluster would make a URL
+            // longer than a proxy in front of Prometheus accepts.
+            String form = "query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8).replace("+", "%20")
+                    + "&time=" + time;
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                     .timeout(timeout)
                     .header("Accept", "application/json")
-                    .GET();
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.US_ASCII));
             authorization.ifPresent(value -> request.header("Authorization", value));
             queries++;
             CompletableFuture<HttpResponse<byte[]>> answer =

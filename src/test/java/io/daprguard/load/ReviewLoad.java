@@ -29,10 +29,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A closed-loop AdmissionReview load generator that calls the way the kube-apiserver does: HTTP/1.1 over TLS,
- * one keep-alive connection per review in flight, and a per-request timeout (the webhook's {@code timeoutSeconds})
- * after which the connection is dropped and a new one opened, as Go's {@code net/http} client does when its
- * request context expires. Each connection sends the next review as soon as the previous answer is in.
+ * An AdmissionReview load generator that calls the way the kube-apiserver does: HTTP/1.1 over TLS, one keep-alive
+ * connection per review in flight, and a per-request timeout (the webhook's {@code timeoutSeconds}) after which the
+ * connection is dropped and a new one opened, as Go's {@code net/http} client does when its request context
+ * expires. In a closed loop each connection sends the next review as soon as the previous answer is in; with
+ * {@code --rate} reviews are offered at a fixed mean rate in a Poisson stream, each on the first free connection.
  *
  * <p>Every answer is classified from its bytes (HTTP status, the AdmissionReview's {@code allowed}, patch and
  * {@code status.code}) and checked to carry the request's uid; anything else counts as an error. Latency runs
@@ -42,7 +43,8 @@ import javax.net.ssl.X509TrustManager;
  *
  * <pre>
  * java -cp target/test-classes io.daprguard.load.ReviewLoad --url https://127.0.0.1:8443/mutate \
- *     --body bench/bodies/pod-typical.json --connections 128 --warmup 10 --seconds 30 [--ca certs/ca.crt]
+ *     --body bench/bodies/pod-typical.json --connections 128 --warmup 10 --seconds 30 [--ca certs/ca.crt] \
+ *     [--rate 1000 --seed 1]
  * </pre>
  *
  * First it sends {@code --prime} reviews (default {@value #DEFAULT_PRIME}) over one connection, unmeasured, so
@@ -67,10 +69,23 @@ public final class ReviewLoad {
         }
     }
 
-    /** What one run asks for. */
+    /**
+     * What one run asks for. {@code rate} 0 is a closed loop; above 0, reviews are offered at that many per second
+     * in a Poisson stream (exponential gaps, seeded by {@code seed}) over the connections: each review goes out on
+     * the first free connection, and its latency runs from the moment it was due, so a slow answer that holds up the
+     * next review counts in that review's latency too (no coordinated omission).
+     */
     public record Options(String host, int port, String path, byte[] body, int connections, double warmupSeconds,
             double seconds, long maxRequests, int timeoutMillis, SSLContext tls, int pauseAfterRefusalMillis,
-            Path trace) {
+            Path trace, double rate, long seed) {
+
+        /** A closed loop. */
+        public Options(String host, int port, String path, byte[] body, int connections, double warmupSeconds,
+                double seconds, long maxRequests, int timeoutMillis, SSLContext tls, int pauseAfterRefusalMillis,
+                Path trace) {
+            this(host, port, path, body, connections, warmupSeconds, seconds, maxRequests, timeoutMillis, tls,
+                    pauseAfterRefusalMillis, trace, 0, 0);
+        }
 
         /** Without a trace file. */
         public Options(String host, int port, String path, byte[] body, int connections, double warmupSeconds,
@@ -131,6 +146,7 @@ public final class ReviewLoad {
     private final long endNanos;
     private final AtomicLongArray perSecond;
     private final java.util.concurrent.atomic.AtomicLong budget;
+    private final Arrivals arrivals;
     private List<Connection> connections = List.of();
 
     private ReviewLoad(Options options) {
@@ -147,6 +163,25 @@ public final class ReviewLoad {
         this.perSecond = new AtomicLongArray((int) Math.ceil(options.seconds()) + 1);
         this.budget = new java.util.concurrent.atomic.AtomicLong(
                 options.maxRequests() > 0 ? options.maxRequests() : Long.MAX_VALUE);
+        this.arrivals = options.rate() > 0 ? new Arrivals(startNanos, options.rate(), options.seed()) : null;
+    }
+
+    /** The times reviews are due at in an open loop: a Poisson stream, handed out in order. */
+    private static final class Arrivals {
+        private final java.util.SplittableRandom random;
+        private final double meanGapNanos;
+        private long next;
+
+        Arrivals(long startNanos, double rate, long seed) {
+            this.random = new java.util.SplittableRandom(seed);
+            this.meanGapNanos = 1e9 / rate;
+            this.next = startNanos;
+        }
+
+        synchronized long next() {
+            next += (long) (-Math.log(1 - random.nextDouble()) * meanGapNanos);
+            return next;
+        }
     }
 
     /** Runs the load and waits for every connection to finish. */
@@ -265,7 +300,10 @@ public final class ReviewLoad {
 
         void loop() {
             while (true) {
-                long start = System.nanoTime();
+                long start = arrivals == null ? System.nanoTime() : arrivals.next();
+                if (arrivals != null && start < endNanos) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(start - System.nanoTime());
+                }
                 if (start >= endNanos || budget.getAndDecrement() <= 0) {
                     close();
                     return;
@@ -513,6 +551,8 @@ public final class ReviewLoad {
         int pause = 0;
         Path trace = null;
         long prime = DEFAULT_PRIME;
+        double rate = 0;
+        long seed = 1;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -527,9 +567,12 @@ public final class ReviewLoad {
                 case "--pause-after-refusal-ms" -> pause = Integer.parseInt(value);
                 case "--trace" -> trace = Path.of(value);
                 case "--prime" -> prime = Long.parseLong(value);
+                case "--rate" -> rate = Double.parseDouble(value);
+                case "--seed" -> seed = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + " (--url URL --body FILE [--ca FILE] [-c N] [--warmup S] [-d S] [--max-requests N]"
-                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE] [--prime N])");
+                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE] [--prime N]"
+                        + " [--rate PER_SECOND --seed N])");
             }
             i++;
         }
@@ -538,7 +581,7 @@ public final class ReviewLoad {
         }
         java.net.URI uri = java.net.URI.create(url);
         Options options = new Options(uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(), uri.getRawPath(),
-                Files.readAllBytes(body), connections, warmup, seconds, max, timeout, tls(ca), pause, trace);
+                Files.readAllBytes(body), connections, warmup, seconds, max, timeout, tls(ca), pause, trace, rate, seed);
         if (prime > 0) {
             run(new Options(options.host(), options.port(), options.path(), options.body(), 1, 0, PRIME_SECONDS,
                     prime, timeout, options.tls(), pause));

@@ -51,6 +51,8 @@ class PrometheusSourceFaultsTest {
     private HttpServer server;
     private ExecutorService executor;
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    /** Each request's method, URI and content type. */
+    private final List<String> methods = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -93,6 +95,8 @@ class PrometheusSourceFaultsTest {
                 "max by (namespace, replicaset, owner_kind, owner_name) (max_over_time(kube_replicaset_owner{"
                         + owners + "}[7d]))");
         assertThat(authorizations).hasSize(9).containsOnly("Bearer " + TOKEN);
+        // a form in the body: the URL stays short whatever the namespace matcher
+        assertThat(methods).hasSize(9).containsOnly("POST /api/v1/query application/x-www-form-urlencoded");
 
         Files.writeString(token, "tok-rotated");
         authorizations.clear();
@@ -313,7 +317,9 @@ class PrometheusSourceFaultsTest {
     private void answer(HttpExchange exchange, int status, String contentType, String body, Duration delay)
             throws IOException {
         try (exchange) {
-            requests.add(parameters(exchange.getRequestURI().getRawQuery()));
+            methods.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type"));
+            requests.add(parameters(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.US_ASCII)));
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             Thread.sleep(delay.toMillis());
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

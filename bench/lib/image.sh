@@ -1,0 +1,73 @@
+# Sourced by bench/burst.sh, bench/audit.sh and bench/rightsizing.sh: dapr-guard started exactly as the image and the
+# chart run it. The caller sets JAVA, JAVA_FEATURE, WORK, RAW, PORT, MPORT and a log function.
+#
+#   image_prepare JAR DOCKERFILE   the Dockerfile's layers (extract --layers) in $WORK/app, the application jar named
+#                                  dapr-guard.jar as in the image; its JAVA_TOOL_OPTIONS (JTO) and SPRING_*/MALLOC_*
+#                                  environment (SPRING_ENV); its AOT cache training run on JDK 25+ (AOT)
+#   image_start SERVER_LOG GC_LOG [ARG...]
+#                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 320m, the
+#                                  chart's memory limit), the certificates in $WORK/certs, drain period 0 s and the
+#                                  given application arguments; IMAGE_JVM_EXTRA (an array) adds JVM options and
+#                                  IMAGE_ENV (an array) environment variables; IMAGE_RSS_FILE set: VmRSS/VmHWM every
+#                                  100 ms from the start into it (SAMPLER_PID). Sets SERVER_PID; returns once /readyz
+#                                  answers (exits after 60 s or if the process dies)
+#   await_port PORT SECONDS        waits until something listens on 127.0.0.1:PORT
+
+IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-320m}
+IMAGE_JVM_EXTRA=()
+IMAGE_ENV=()
+IMAGE_RSS_FILE=
+
+image_prepare() {
+  local jar=$1 dockerfile=$2 layer
+  JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$dockerfile" | head -1)
+  [ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in $dockerfile" >&2; exit 1; }
+  # Spring and malloc settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED).
+  SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX)=[^ \\]*' "$dockerfile" || true))
+  echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
+  mkdir -p "$WORK/app"
+  "$JAVA" -Djarmode=tools -jar "$jar" extract --layers --destination "$WORK/layers" >/dev/null
+  for layer in dependencies spring-boot-loader snapshot-dependencies application; do
+    [ -d "$WORK/layers/$layer" ] && cp -r "$WORK/layers/$layer/." "$WORK/app/"
+  done
+  # the extracted launcher jar takes the name of the jar given; the image runs it as dapr-guard.jar
+  [ "$(basename "$jar")" = dapr-guard.jar ] || mv "$WORK/app/$(basename "$jar")" "$WORK/app/dapr-guard.jar"
+  AOT=()
+  if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+    (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" \
+      -XX:MaxRAM="$IMAGE_MAX_RAM" -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -Dspring.context.exit=onRefresh \
+      -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" --server.port="$PORT" \
+      --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
+      && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
+  fi
+  return 0
+}
+
+image_start() {
+  local server_log=$1 gc_log=$2; shift 2
+  (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} \
+    ${IMAGE_ENV[@]+"${IMAGE_ENV[@]}"} "$JAVA" -XX:MaxRAM="$IMAGE_MAX_RAM" ${AOT[@]+"${AOT[@]}"} \
+    ${IMAGE_JVM_EXTRA[@]+"${IMAGE_JVM_EXTRA[@]}"} -Xlog:gc:file="$gc_log":timemillis -jar dapr-guard.jar \
+    --dapr-guard.tls.dir="$WORK/certs" --server.port="$PORT" --management.server.port="$MPORT" \
+    --dapr-guard.shutdown.drain-period=0s "$@") >"$server_log" 2>&1 &
+  SERVER_PID=$!
+  if [ -n "$IMAGE_RSS_FILE" ]; then
+    python3 bench/lib/rss_sampler.py "$SERVER_PID" "$IMAGE_RSS_FILE" 0.1 &
+    SAMPLER_PID=$!
+  fi
+  for _ in $(seq 1 600); do
+    curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "dapr-guard exited during start-up"; tail -20 "$server_log" >&2; exit 1; }
+    sleep 0.1
+  done
+  log "dapr-guard not ready after 60 s"
+  exit 1
+}
+
+await_port() {
+  for _ in $(seq 1 $(($2 * 10))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
