@@ -35,7 +35,8 @@
 #
 # Environment: BENCH_PORT / BENCH_MGMT_PORT (default 8443 / 9090), RS_API_PORT (the fake, default 18080),
 # RS_PROMETHEUS_PORT (default 19090), RS_NAMESPACES (default 200: 25 pods each), RS_DAYS (history, default 7; 2
-# quick), RS_RATE (default 1000), RS_CONNECTIONS (default 32), RS_JAR (a built dapr-guard.jar: no build).
+# quick), RS_RATE (default 1000), RS_CONNECTIONS (default 32), RS_JAR (a built dapr-guard.jar: no build), RS_LABEL
+# (added to the report's name; the report is then not copied to rightsizing-latest.md).
 # Needs python3, curl, prometheus and promtool (apt-get install prometheus), about 8 GB free in $TMPDIR while the
 # history is written (2 GB after), ports free. Everything runs on the same machine.
 set -euo pipefail
@@ -167,7 +168,7 @@ AUDIT_ARGS=(--dapr-guard.audit.enabled=true --dapr-guard.audit.kubeconfig="$WORK
   --dapr-guard.audit.interval=10m --dapr-guard.audit.initial-delay="${FIRST_RUN_DELAY}s"
   --dapr-guard.audit.page-size=500 --dapr-guard.audit.qps=20 --dapr-guard.audit.max-results-per-report=1000
   --dapr-guard.audit.lease-namespace=dapr-guard --dapr-guard.audit.exclude-namespaces=kube-system,dapr-guard
-  --dapr-guard.rightsizing.prometheus.url="http://127.0.0.1:$PPORT" --dapr-guard.rightsizing.prometheus.timeout=30s
+  --dapr-guard.rightsizing.prometheus.url="http://127.0.0.1:$PPORT"
   --dapr-guard.rightsizing.window="${DAYS}d")
 
 load() { # PHASE_FILE WARMUP SECONDS SEED
@@ -227,7 +228,7 @@ done
 touch "$RAW/fatal.txt"
 
 DATE=$(date -u +%Y-%m-%d)
-REPORT=bench/results/$DATE-rightsizing-$COMMIT.md
+REPORT=bench/results/$DATE-rightsizing-$COMMIT${RS_LABEL:+-$RS_LABEL}.md
 python3 bench/lib/rightsizing_report.py "$RAW" >"$REPORT"
-cp "$REPORT" bench/results/rightsizing-latest.md
+[ -n "${RS_LABEL:-}" ] || cp "$REPORT" bench/results/rightsizing-latest.md
 log "report: $REPORT"

@@ -157,7 +157,8 @@ def added_annotations(raw, apply):
 
 def main():
     raw = sys.argv[1]
-    machine = dict(kv.split("=", 1) for line in lines(raw, "machine.txt") for kv in [line] if "=" in kv)
+    header = (lines(raw, "machine.txt") or [""])[0]
+    machine = dict(token.split("=", 1) for token in header.split() if "=" in token)
     cluster = load_json(raw, "cluster.json", {})
     history = load_json(raw, "history.json", {})
     tsdb = load_json(raw, "tsdb.json", {})

@@ -39,7 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Recommend {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The server's default (dapr-guard.rightsizing.prometheus.timeout): Prometheus' own query timeout. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Recommend() {}

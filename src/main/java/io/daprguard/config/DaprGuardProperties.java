@@ -292,7 +292,7 @@ public record DaprGuardProperties(
      * @param timeout how long one query may take
      */
     public record Prometheus(String url, String bearerTokenFile, String caFile,
-            @NotNull @DefaultValue("30s") Duration timeout) {}
+            @NotNull @DefaultValue("2m") Duration timeout) {}
 
     /** @param namespaceLabel add a {@code namespace} label to the request series (off: bounded cardinality) */
     public record Metrics(@DefaultValue("false") boolean namespaceLabel) {}
