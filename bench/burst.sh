@@ -50,16 +50,8 @@ MPORT=${BENCH_MGMT_PORT:-9090}
 BPORT=${BENCH_BASELINE_PORT:-8444}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
-JAVA=java
-[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-JAVA_FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git status --porcelain -- src pom.xml Dockerfile 2>/dev/null)" ] || COMMIT="$COMMIT-dirty"
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RAW=$ROOT/bench/results/raw/burst-$STAMP-$COMMIT
-WORK=$(mktemp -d)
-mkdir -p "$RAW"
+source "$ROOT/bench/lib/common.sh"
+bench_init burst
 RESULTS=$RAW/results.jsonl
 SERVER_PID=""
 BASELINE_PID=""
@@ -68,29 +60,12 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RAW/run.log" >&2; }
 
-JAR=${BURST_JAR:-}
 DOCKERFILE=${BURST_DOCKERFILE:-Dockerfile}
 LABEL=${BURST_LABEL:+-$BURST_LABEL}
-for port in "$PORT" "$MPORT" "$BPORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is in use: stop what listens there or set BENCH_PORT / BENCH_MGMT_PORT / BENCH_BASELINE_PORT" >&2
-    exit 1
-  fi
-done
-log "building (mode $MODE, java $JAVA_FEATURE, commit $COMMIT${JAR:+, server $JAR})"
-[ -n "$JAR" ] || ./mvnw -B -q package -DskipTests >"$RAW/build.log" 2>&1
-JAR=${JAR:-target/dapr-guard.jar}
-./mvnw -B -q test-compile >>"$RAW/build.log" 2>&1
-python3 bench/gen_bodies.py "$WORK/bodies" >/dev/null
-CP=$ROOT/target/test-classes
-{
-  echo "date=$(date -u +%FT%TZ) commit=$COMMIT mode=$MODE server=$JAR dockerfile=$DOCKERFILE"
-  echo "cpu=$(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
-  echo "memory=$(free -m | awk '/Mem:/ {print $2}') MiB"
-  echo "java=$("$JAVA" -version 2>&1 | head -1)"
-} >"$RAW/machine.txt"
+ports_free "BENCH_PORT / BENCH_MGMT_PORT / BENCH_BASELINE_PORT" "$PORT" "$MPORT" "$BPORT"
+bench_build "${BURST_JAR:-}"
+machine_info "dockerfile=$DOCKERFILE"
 
 source bench/lib/image.sh
 image_prepare "$JAR" "$DOCKERFILE"
