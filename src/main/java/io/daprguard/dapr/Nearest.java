@@ -9,13 +9,13 @@ import java.util.Optional;
  * (Damerau-Levenshtein with adjacent transpositions), compared case-insensitively. Ties go to the candidate
  * listed first.
  */
-final class Nearest {
+public final class Nearest {
 
     private final List<String> candidates;
     private final List<String> lowerCase;
 
     /** Suggestions among these candidates, in this order. */
-    Nearest(List<String> candidates) {
+    public Nearest(List<String> candidates) {
         this.candidates = List.copyOf(candidates);
         this.lowerCase = candidates.stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
     }
@@ -24,7 +24,7 @@ final class Nearest {
      * The candidate closest to {@code name} at a distance of at most {@code limit}; {@code name} itself when it
      * is a candidate (in any case).
      */
-    Optional<String> find(String name, int limit) {
+    public Optional<String> find(String name, int limit) {
         if (name == null || name.isEmpty() || limit < 0) {
             return Optional.empty();
         }

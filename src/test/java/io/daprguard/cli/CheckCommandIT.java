@@ -255,8 +255,29 @@ class CheckCommandIT {
     }
 
     /** Runs the jar; stdin is a pipe fed with {@code stdin} (or closed at once when null). */
+    @Test
+    void anUnknownOrMisspeltCommandPrintsTheUsageAndNeverStartsTheServer() throws Exception {
+        Run misspelt = jar(null, "chek", "examples");
+        Run unknown = jar(null, "export", "native");
+
+        assertThat(misspelt.code()).isEqualTo(2);
+        assertThat(misspelt.out()).isEmpty();
+        assertThat(misspelt.err()).startsWith("dapr-guard: unknown command \"chek\" (did you mean \"check\"?)\n\n"
+                + "Usage: java -jar dapr-guard.jar [--NAME=VALUE]...\n");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("dapr-guard: unknown command \"export\"\n\nUsage:")
+                .doesNotContain("Tomcat").doesNotContain("Started");
+    }
+
     private Run check(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "check"));
+        List<String> command = new ArrayList<>(List.of("check"));
+        command.addAll(List.of(args));
+        return jar(stdin, command.toArray(String[]::new));
+    }
+
+    /** {@code java -jar target/dapr-guard.jar ARGS...}. */
+    private Run jar(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         File out = Files.createTempFile(dir, "stdout", ".txt").toFile();
         File err = Files.createTempFile(dir, "stderr", ".txt").toFile();
@@ -272,7 +293,7 @@ class CheckCommandIT {
         }
         if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("check did not finish within " + TIMEOUT + ": " + command);
+            throw new AssertionError("the jar did not finish within " + TIMEOUT + ": " + command);
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         return new Run(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),

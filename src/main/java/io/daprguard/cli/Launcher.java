@@ -1,0 +1,69 @@
+package io.daprguard.cli;
+
+import io.daprguard.dapr.Nearest;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads what the command line asks for: the webhook server (no arguments, or {@code --name=value} options only, which
+ * Spring reads), a subcommand, or the usage. Anything else is a usage error (exit 2): a misspelt subcommand must never
+ * start the server instead.
+ */
+public final class Launcher {
+
+    /** {@link #dispatch}'s answer for "start the server with these arguments". */
+    public static final int SERVER = -1;
+
+    /** The subcommands, as the usage lists them. */
+    private static final List<String> SUBCOMMANDS = List.of("check");
+
+    private static final Nearest NEAREST = new Nearest(SUBCOMMANDS);
+
+    private Launcher() {}
+
+    /** The usage of the whole program, ending with a newline. */
+    static String usage() {
+        return """
+                Usage: java -jar dapr-guard.jar [--NAME=VALUE]...
+                       java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...
+
+                With no command, runs the admission webhook server; --NAME=VALUE options set its configuration
+                (e.g. --dapr-guard.mode=audit), as in application.yaml.
+
+                Commands:
+                  check    check manifests, or a cluster, offline with the webhook's engine
+                           (java -jar dapr-guard.jar check --help)
+                """;
+    }
+
+    /**
+     * Runs the subcommand the arguments name, or prints the usage.
+     *
+     * @return {@link #SERVER} when the arguments are for the server; otherwise the exit code: what the subcommand
+     *     returned, 0 after {@code --help}, 2 for a usage error (the reason and the usage on {@code err})
+     */
+    public static int dispatch(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        if (args.length > 0 && "check".equals(args[0])) {
+            return CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), stdin, out, err);
+        }
+        if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
+            out.print(usage());
+            return 0;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("--") && arg.length() > 2) {
+                continue;
+            }
+            String reason = i == 0 && !arg.startsWith("-")
+                    ? "unknown command \"" + arg + "\"" + NEAREST.find(arg, 2)
+                            .map(nearest -> " (did you mean \"" + nearest + "\"?)").orElse("")
+                    : "the server takes --NAME=VALUE options only, not \"" + arg + "\"";
+            err.print("dapr-guard: " + reason + "\n\n" + usage());
+            return 2;
+        }
+        return SERVER;
+    }
+}
