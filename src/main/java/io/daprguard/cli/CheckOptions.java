@@ -12,11 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * The options of {@code check}, parsed from its arguments. Long options take their value as the next argument or
- * after {@code =} ({@code --output json}, {@code --output=json}); {@code --} ends the options; {@code -} is
- * standard input.
+ * The options of {@code check}, parsed from its arguments with picocli. Long options take their value as the next
+ * argument or after {@code =} ({@code --output json}, {@code --output=json}); {@code --} ends the options; {@code -}
+ * is standard input.
  *
  * @param paths files, directories and {@code -}, in order
  * @param daprValues Dapr Helm values files to lint
@@ -65,58 +69,10 @@ record CheckOptions(
         rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
     }
 
-    /** The usage text, ending with a newline. */
+    /** The usage text, generated from the options {@link Spec} declares, ending with a newline. */
     static String usage() {
-        return """
-                Usage: java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...
-                       java -jar dapr-guard.jar check --cluster [--kubeconfig FILE] [--context NAME] [-n NS]
-                       java -jar dapr-guard.jar check --cluster --recommend [--prometheus URL] [-o text|json|patch]
-
-                Checks Kubernetes manifests offline with the engine the dapr-guard webhook runs: mutation first
-                (what would be added), then validation of the mutated object (what would be denied or warned).
-                Reads YAML and JSON: multi-document YAML, kind List (and *List) with items, the output of
-                `helm template` and `kustomize build`. A DIR is searched recursively for *.yaml, *.yml and *.json
-                (hidden files and directories are skipped); - reads standard input.
-
-                Options:
-                  -o, --output FORMAT       report format: text (default), json, sarif (SARIF 2.1.0, for
-                                            GitHub code scanning) or junit (JUnit XML, for Jenkins and
-                                            GitLab); the exit code is the same for every format; patch
-                                            with --recommend
-                      --mode enforce|audit  audit reports deny-level findings as warnings and exits 0
-                                            (default: dapr-guard.mode of the policy file, else enforce)
-                      --rule ID=ACTION      set a rule's action: deny, warn or off (repeatable)
-                      --policy FILE         the server's application.yaml; only its dapr-guard: keys apply
-                  -n, --namespace NS        namespace of objects that set none (default "default");
-                                            with --cluster: check only this namespace
-                      --dapr-values FILE    lint a Dapr Helm chart values file against the production
-                                            guideline (repeatable; may be used without manifests)
-                      --cluster             instead of files, check what runs in the cluster of a kubeconfig,
-                                            as the server's audit does (all namespaces unless -n; kube-system
-                                            and daprguard.io/mode=off namespaces are left out); needs get/list
-                                            on the kinds the audit reads, never Secrets
-                      --kubeconfig FILE     with --cluster: the kubeconfig (default: KUBECONFIG, ~/.kube/config)
-                      --context NAME        with --cluster: the kubeconfig context (default: its current one)
-                      --recommend           with --cluster: recommend daprd's resources per workload from its
-                                            measured use (a table; -o json; -o patch: kubectl patch commands
-                                            that set the dapr.io/sidecar-* annotations and GOMEMLIMIT)
-                      --prometheus URL      with --recommend: the Prometheus to read daprd's use from
-                                            (default: dapr-guard.rightsizing.prometheus.url of --policy)
-                  -v, --verbose             the text report also lists clean and not-reviewed objects
-                  -h, --help                print this help
-
-                Exit codes:
-                  0  no deny-level finding
-                  1  at least one deny-level finding
-                  2  usage error, or an input that could not be read or parsed, or a cluster that could not be
-                     read completely (the rest is still reported)
-                  3  internal error (a bug; the stack trace is on stderr)
-
-                %s
-                %s
-                """.formatted(
-                wrap("Rules: ", Rules.all().stream().map(Rule::id).toList()),
-                wrap("Helm values checks: ", DaprValuesLint.IDS));
+        // shown as "--output FORMAT"; parsed with "=" too (--output=json)
+        return commandLine(new Spec()).setSeparator(" ").getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 
     /** {@code title} and the ids, comma-separated, in lines of at most 100 characters. */
@@ -142,139 +98,212 @@ record CheckOptions(
      * @throws UsageException naming the bad option or value
      */
     static CheckOptions parse(String... args) throws UsageException {
-        Parser parser = new Parser(args);
-        return parser.parse();
+        for (String arg : args) {
+            if ("--".equals(arg)) {
+                break;
+            }
+            if ("-h".equals(arg) || "--help".equals(arg)) {
+                return new CheckOptions(List.of(), List.of(), Output.TEXT, null, Map.of(), null,
+                        DEFAULT_NAMESPACE, false, true, null);
+            }
+            for (String flag : FLAGS) {
+                if (arg.startsWith(flag + "=")) {
+                    throw new UsageException(flag + " takes no value");
+                }
+            }
+        }
+        Spec spec = new Spec();
+        try {
+            commandLine(spec).parseArgs(args);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            String unmatched = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
+            String name = unmatched.contains("=") ? unmatched.substring(0, unmatched.indexOf('=')) : unmatched;
+            List<String> suggestions = e.getSuggestions();
+            throw new UsageException("unknown option '" + name + "'"
+                    + (suggestions.isEmpty() ? "" : "; did you mean " + suggestions.get(0) + "?"));
+        } catch (CommandLine.ParameterException e) {
+            CommandLine.Model.ArgSpec arg = e instanceof CommandLine.MissingParameterException missing
+                    && !missing.getMissing().isEmpty() ? missing.getMissing().get(0) : e.getArgSpec();
+            if (arg instanceof CommandLine.Model.OptionSpec option) {
+                throw new UsageException(option.longestName() + " needs a value: " + EXPECTED.get(option.longestName()));
+            }
+            throw new UsageException(e.getMessage());
+        }
+        return spec.options();
     }
 
-    /** One pass over the arguments. */
-    private static final class Parser {
+    /** The options that take no value. */
+    private static final List<String> FLAGS = List.of("--verbose", "--cluster", "--recommend");
 
-        private final String[] args;
-        private int index;
-        private final List<String> paths = new ArrayList<>();
-        private final List<String> daprValues = new ArrayList<>();
-        private final Map<String, String> rules = new LinkedHashMap<>();
-        private Output output = Output.TEXT;
-        private Mode mode;
-        private Path policy;
-        private String namespace = DEFAULT_NAMESPACE;
-        private boolean verbose;
-        private boolean cluster;
-        private boolean namespaceGiven;
-        private String kubeconfig;
-        private String context;
-        private boolean recommend;
-        private String prometheus;
+    /** What each option's value is, for "needs a value" messages. */
+    private static final Map<String, String> EXPECTED = Map.of(
+            "--output", "text, json, sarif or junit",
+            "--mode", "enforce or audit",
+            "--rule", "ID=ACTION, e.g. sidecar-resources=warn",
+            "--policy", "a file",
+            "--namespace", "a namespace",
+            "--kubeconfig", "a file",
+            "--context", "a context name",
+            "--dapr-values", "a file",
+            "--prometheus", "a URL such as http://prometheus:9090");
 
-        Parser(String[] args) {
-            this.args = args;
-        }
+    /** The command line of {@code check}: its options, usage and footer (the rules and values checks). */
+    private static CommandLine commandLine(Spec spec) {
+        CommandLine commandLine = new CommandLine(spec);
+        commandLine.setUsageHelpWidth(110);
+        commandLine.setUsageHelpLongOptionsMaxWidth(22);
+        commandLine.getCommandSpec().usageMessage().footer(
+                "%nExit codes:",
+                "  0  no deny-level finding",
+                "  1  at least one deny-level finding",
+                "  2  usage error, or an input that could not be read or parsed, or a cluster that could not be",
+                "     read completely (the rest is still reported)",
+                "  3  internal error (a bug; the stack trace is on stderr)",
+                "",
+                wrap("Rules: ", Rules.all().stream().map(Rule::id).toList()).replace("%", "%%"),
+                wrap("Helm values checks: ", DaprValuesLint.IDS).replace("%", "%%"));
+        return commandLine;
+    }
 
-        CheckOptions parse() throws UsageException {
-            for (String arg : args) {
-                if ("--".equals(arg)) {
-                    break;
+    /** The options of {@code check}, as picocli reads them; {@link #options} checks them together. */
+    @Command(name = "check", sortOptions = false, synopsisHeading = "",
+            customSynopsis = {
+                "Usage: java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...",
+                "       java -jar dapr-guard.jar check --cluster [--kubeconfig FILE] [--context NAME] [-n NS]",
+                "       java -jar dapr-guard.jar check --cluster --recommend [--prometheus URL] [-o text|json|patch]",
+                ""},
+            description = {
+                "Checks Kubernetes manifests offline with the engine the dapr-guard webhook runs: mutation first",
+                "(what would be added), then validation of the mutated object (what would be denied or warned).",
+                "Reads YAML and JSON: multi-document YAML, kind List (and *List) with items, the output of",
+                "`helm template` and `kustomize build`. A DIR is searched recursively for *.yaml, *.yml and *.json",
+                "(hidden files and directories are skipped); - reads standard input.",
+                ""},
+            optionListHeading = "Options:%n")
+    static final class Spec {
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = {
+            "report format: text (default), json, sarif (SARIF 2.1.0, for",
+            "GitHub code scanning) or junit (JUnit XML, for Jenkins and",
+            "GitLab); the exit code is the same for every format; patch",
+            "with --recommend"})
+        String output;
+
+        @Option(names = "--mode", paramLabel = "enforce|audit", description = {
+            "audit reports deny-level findings as warnings and exits 0",
+            "(default: dapr-guard.mode of the policy file, else enforce)"})
+        String mode;
+
+        @Option(names = "--rule", paramLabel = "ID=ACTION",
+                description = "set a rule's action: deny, warn or off (repeatable)")
+        List<String> rules = new ArrayList<>();
+
+        @Option(names = "--policy", paramLabel = "FILE",
+                description = "the server's application.yaml; only its dapr-guard: keys apply")
+        String policy;
+
+        @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = {
+            "namespace of objects that set none (default \"default\");",
+            "with --cluster: check only this namespace"})
+        String namespace;
+
+        @Option(names = "--dapr-values", paramLabel = "FILE", description = {
+            "lint a Dapr Helm chart values file against the production",
+            "guideline (repeatable; may be used without manifests)"})
+        List<String> daprValues = new ArrayList<>();
+
+        @Option(names = "--cluster", description = {
+            "instead of files, check what runs in the cluster of a kubeconfig,",
+            "as the server's audit does (all namespaces unless -n; kube-system",
+            "and daprguard.io/mode=off namespaces are left out); needs get/list",
+            "on the kinds the audit reads, never Secrets"})
+        boolean cluster;
+
+        @Option(names = "--kubeconfig", paramLabel = "FILE",
+                description = "with --cluster: the kubeconfig (default: KUBECONFIG, ~/.kube/config)")
+        String kubeconfig;
+
+        @Option(names = "--context", paramLabel = "NAME",
+                description = "with --cluster: the kubeconfig context (default: its current one)")
+        String context;
+
+        @Option(names = "--recommend", description = {
+            "with --cluster: recommend daprd's resources per workload from its",
+            "measured use (a table; -o json; -o patch: kubectl patch commands",
+            "that set the dapr.io/sidecar-* annotations and GOMEMLIMIT)"})
+        boolean recommend;
+
+        @Option(names = "--prometheus", paramLabel = "URL", description = {
+            "with --recommend: the Prometheus to read daprd's use from",
+            "(default: dapr-guard.rightsizing.prometheus.url of --policy)"})
+        String prometheus;
+
+        @Option(names = {"-v", "--verbose"},
+                description = "the text report also lists clean and not-reviewed objects")
+        boolean verbose;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help")
+        boolean help;
+
+        @Parameters(paramLabel = "FILE|DIR|-", hidden = true)
+        List<String> paths = new ArrayList<>();
+
+        /** The options, checked one by one and together. */
+        CheckOptions options() throws UsageException {
+            List<String> files = new ArrayList<>();
+            for (String path : paths) {
+                if ("-".equals(path) && files.contains("-")) {
+                    throw new UsageException("- (standard input) is given more than once");
                 }
-                if ("-h".equals(arg) || "--help".equals(arg)) {
-                    return new CheckOptions(List.of(), List.of(), Output.TEXT, null, Map.of(), null,
-                            DEFAULT_NAMESPACE, false, true, null);
-                }
+                files.add(path);
             }
-            boolean optionsEnded = false;
-            while (index < args.length) {
-                String arg = args[index++];
-                if (optionsEnded || "-".equals(arg) || !arg.startsWith("-")) {
-                    path(arg);
-                } else if ("--".equals(arg)) {
-                    optionsEnded = true;
-                } else {
-                    option(arg);
-                }
+            Output format = output == null ? Output.TEXT : output(value("--output", output));
+            Mode chosenMode = mode == null ? null : mode(value("--mode", mode));
+            Map<String, String> actions = new LinkedHashMap<>();
+            for (String rule : rules) {
+                rule(value("--rule", rule), actions);
             }
+            for (String file : daprValues) {
+                value("--dapr-values", file);
+            }
+            String chosenNamespace = namespace == null ? DEFAULT_NAMESPACE : namespace(value("--namespace", namespace));
             Cluster target = null;
             if (cluster) {
-                if (!paths.isEmpty()) {
+                if (!files.isEmpty()) {
                     throw new UsageException("--cluster checks the cluster, not files; give no FILE, DIR or - with it");
                 }
-                target = new Cluster(kubeconfig, context, namespaceGiven ? namespace : null, recommend, prometheus);
+                target = new Cluster(kubeconfig == null ? null : value("--kubeconfig", kubeconfig),
+                        context == null ? null : value("--context", context),
+                        namespace != null ? chosenNamespace : null, recommend,
+                        prometheus == null ? null : value("--prometheus", prometheus));
             } else if (kubeconfig != null || context != null || recommend) {
                 throw new UsageException((kubeconfig != null ? "--kubeconfig" : context != null ? "--context"
                         : "--recommend") + " needs --cluster");
-            } else if (paths.isEmpty() && daprValues.isEmpty()) {
+            } else if (files.isEmpty() && daprValues.isEmpty()) {
                 throw new UsageException("nothing to check; give a FILE, a DIR or - (standard input),"
                         + " or --dapr-values FILE, or --cluster");
             }
             if (prometheus != null && !recommend) {
                 throw new UsageException("--prometheus needs --recommend");
             }
-            if (recommend && (output == Output.SARIF || output == Output.JUNIT)) {
-                throw new UsageException("--recommend writes text, json or patch, not " + output.name()
+            if (recommend && (format == Output.SARIF || format == Output.JUNIT)) {
+                throw new UsageException("--recommend writes text, json or patch, not " + format.name()
                         .toLowerCase(Locale.ROOT));
             }
-            if (!recommend && output == Output.PATCH) {
+            if (!recommend && format == Output.PATCH) {
                 throw new UsageException("--output patch needs --cluster --recommend");
             }
-            return new CheckOptions(paths, daprValues, output, mode, rules, policy, namespace, verbose, false, target);
+            return new CheckOptions(files, daprValues, format, chosenMode, actions,
+                    policy == null ? null : Path.of(value("--policy", policy)), chosenNamespace, verbose, false,
+                    target);
         }
 
-        private void path(String arg) throws UsageException {
-            if ("-".equals(arg) && paths.contains("-")) {
-                throw new UsageException("- (standard input) is given more than once");
+        /** An option's value, which must not be empty ({@code --mode=}). */
+        private static String value(String name, String value) throws UsageException {
+            if (value.isEmpty()) {
+                throw new UsageException(name + " needs a value: " + EXPECTED.get(name));
             }
-            paths.add(arg);
-        }
-
-        private void option(String arg) throws UsageException {
-            int equals = arg.indexOf('=');
-            String name = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-            String inline = arg.startsWith("--") && equals > 0 ? arg.substring(equals + 1) : null;
-            switch (name) {
-                case "-v", "--verbose" -> {
-                    if (inline != null) {
-                        throw new UsageException(name + " takes no value");
-                    }
-                    verbose = true;
-                }
-                case "-o", "--output" -> output = output(value(name, inline, "text, json, sarif or junit"));
-                case "--mode" -> mode = mode(value(name, inline, "enforce or audit"));
-                case "--rule" -> rule(value(name, inline, "ID=ACTION, e.g. sidecar-resources=warn"));
-                case "--policy" -> policy = Path.of(value(name, inline, "a file"));
-                case "-n", "--namespace" -> {
-                    namespace = namespace(value(name, inline, "a namespace"));
-                    namespaceGiven = true;
-                }
-                case "--cluster" -> {
-                    if (inline != null) {
-                        throw new UsageException(name + " takes no value");
-                    }
-                    cluster = true;
-                }
-                case "--kubeconfig" -> kubeconfig = value(name, inline, "a file");
-                case "--context" -> context = value(name, inline, "a context name");
-                case "--dapr-values" -> daprValues.add(value(name, inline, "a file"));
-                case "--recommend" -> {
-                    if (inline != null) {
-                        throw new UsageException(name + " takes no value");
-                    }
-                    recommend = true;
-                }
-                case "--prometheus" -> prometheus = value(name, inline, "a URL such as http://prometheus:9090");
-                default -> throw new UsageException("unknown option '" + name + "'");
-            }
-        }
-
-        private String value(String name, String inline, String expected) throws UsageException {
-            if (inline != null) {
-                if (inline.isEmpty()) {
-                    throw new UsageException(name + " needs a value: " + expected);
-                }
-                return inline;
-            }
-            if (index >= args.length || args[index].isEmpty()
-                    || (args[index].startsWith("-") && !"-".equals(args[index]))) {
-                throw new UsageException(name + " needs a value: " + expected);
-            }
-            return args[index++];
+            return value;
         }
 
         private static Output output(String value) throws UsageException {
@@ -297,7 +326,7 @@ record CheckOptions(
             };
         }
 
-        private void rule(String value) throws UsageException {
+        private static void rule(String value, Map<String, String> actions) throws UsageException {
             int equals = value.indexOf('=');
             if (equals <= 0) {
                 throw new UsageException("--rule '" + value + "' is not valid; use ID=ACTION,"
@@ -310,7 +339,7 @@ record CheckOptions(
                         + Rules.all().stream().map(Rule::id).collect(Collectors.joining(", ")));
             }
             try {
-                rules.put(id, Action.parse(action).configName());
+                actions.put(id, Action.parse(action).configName());
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--rule " + value + ": action '" + action + "' is not valid;"
                         + " use deny, warn or off");
