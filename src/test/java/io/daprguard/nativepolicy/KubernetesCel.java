@@ -1,0 +1,150 @@
+package io.daprguard.nativepolicy;
+
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.daprguard.dapr.Quantity;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CEL as the kube-apiserver evaluates admission policy expressions, for the tests of the native policies: the
+ * variables it declares ({@code object}, {@code oldObject}, {@code request}, {@code params},
+ * {@code namespaceObject}, {@code variables}), optional types ({@code ?}, {@code orValue}), the strings extension, and
+ * Kubernetes' quantity library ({@code quantity}, {@code isQuantity} and the Quantity member functions), built on
+ * dapr-guard's Go-exact {@link Quantity} so that the CEL sees exactly the quantities {@code resource.ParseQuantity}
+ * accepts.
+ *
+ * <p>Not the apiserver's: type checking against the object's OpenAPI schema (here every variable is {@code dyn}) and
+ * the cost estimate. Expressions that pass here can still be refused there for type or cost.
+ */
+final class KubernetesCel {
+
+    /** Kubernetes' {@code kubernetes.Quantity} type. */
+    static final OpaqueType QUANTITY = OpaqueType.create("kubernetes.Quantity");
+
+    private static final List<String> VARIABLES =
+            List.of("object", "oldObject", "request", "params", "namespaceObject", "variables");
+
+    private final CelCompiler compiler;
+    private final CelRuntime runtime;
+
+    KubernetesCel() {
+        var compilerBuilder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+                .addLibraries(CelExtensions.strings(), CelExtensions.optional())
+                .addFunctionDeclarations(quantityDeclarations());
+        for (String variable : VARIABLES) {
+            compilerBuilder.addVar(variable, SimpleType.DYN);
+        }
+        this.compiler = compilerBuilder.build();
+        this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .addLibraries(CelExtensions.strings(), CelExtensions.optional())
+                .addFunctionBindings(quantityBindings())
+                .build();
+    }
+
+    /**
+     * Compiles and evaluates one expression.
+     *
+     * @param variables values for the declared variables (JSON-like: maps, lists, strings, longs, doubles, booleans);
+     *     an absent variable is null
+     * @throws CelValidationException if it does not compile
+     * @throws CelEvaluationException if evaluation fails (a missing key, an invalid quantity, ...)
+     */
+    Object evaluate(String expression, Map<String, ?> variables)
+            throws CelValidationException, CelEvaluationException {
+        var ast = compiler.compile(expression).getAst();
+        java.util.Map<String, Object> input = new java.util.HashMap<>();
+        for (String variable : VARIABLES) {
+            input.put(variable, variables.containsKey(variable) ? variables.get(variable) : dev.cel.common.values
+                    .NullValue.NULL_VALUE);
+        }
+        return runtime.createProgram(ast).eval(input);
+    }
+
+    private static List<CelFunctionDecl> quantityDeclarations() {
+        return List.of(
+                CelFunctionDecl.newFunctionDeclaration("quantity",
+                        CelOverloadDecl.newGlobalOverload("string_to_quantity", QUANTITY, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isQuantity",
+                        CelOverloadDecl.newGlobalOverload("is_quantity_string", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("sign",
+                        CelOverloadDecl.newMemberOverload("quantity_sign", SimpleType.INT, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("isGreaterThan",
+                        CelOverloadDecl.newMemberOverload("quantity_is_greater_than", SimpleType.BOOL, QUANTITY,
+                                QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("isLessThan",
+                        CelOverloadDecl.newMemberOverload("quantity_is_less_than", SimpleType.BOOL, QUANTITY,
+                                QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("compareTo",
+                        CelOverloadDecl.newMemberOverload("quantity_compare_to", SimpleType.INT, QUANTITY,
+                                QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("add",
+                        CelOverloadDecl.newMemberOverload("quantity_add", QUANTITY, QUANTITY, QUANTITY),
+                        CelOverloadDecl.newMemberOverload("quantity_add_int", QUANTITY, QUANTITY, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("sub",
+                        CelOverloadDecl.newMemberOverload("quantity_sub", QUANTITY, QUANTITY, QUANTITY),
+                        CelOverloadDecl.newMemberOverload("quantity_sub_int", QUANTITY, QUANTITY, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("isInteger",
+                        CelOverloadDecl.newMemberOverload("quantity_is_integer", SimpleType.BOOL, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("asInteger",
+                        CelOverloadDecl.newMemberOverload("quantity_get_int", SimpleType.INT, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("asApproximateFloat",
+                        CelOverloadDecl.newMemberOverload("quantity_get_float", SimpleType.DOUBLE, QUANTITY)));
+    }
+
+    /** A quantity value inside CEL: the exact amount in base units. */
+    record QuantityValue(BigDecimal value) {}
+
+    private static List<CelFunctionBinding> quantityBindings() {
+        return List.of(
+                CelFunctionBinding.from("string_to_quantity", String.class, text -> Quantity.parse(text)
+                        .map(q -> new QuantityValue(q.value()))
+                        .orElseThrow(() -> new IllegalArgumentException("quantities must match the regular"
+                                + " expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"))),
+                CelFunctionBinding.from("is_quantity_string", String.class, Quantity::isValid),
+                CelFunctionBinding.from("quantity_sign", QuantityValue.class, q -> (long) q.value().signum()),
+                CelFunctionBinding.from("quantity_is_greater_than", QuantityValue.class, QuantityValue.class,
+                        (a, b) -> a.value().compareTo(b.value()) > 0),
+                CelFunctionBinding.from("quantity_is_less_than", QuantityValue.class, QuantityValue.class,
+                        (a, b) -> a.value().compareTo(b.value()) < 0),
+                CelFunctionBinding.from("quantity_compare_to", QuantityValue.class, QuantityValue.class,
+                        (a, b) -> (long) Integer.signum(a.value().compareTo(b.value()))),
+                CelFunctionBinding.from("quantity_add", QuantityValue.class, QuantityValue.class,
+                        (a, b) -> new QuantityValue(a.value().add(b.value()))),
+                CelFunctionBinding.from("quantity_add_int", QuantityValue.class, Long.class,
+                        (a, b) -> new QuantityValue(a.value().add(BigDecimal.valueOf(b)))),
+                CelFunctionBinding.from("quantity_sub", QuantityValue.class, QuantityValue.class,
+                        (a, b) -> new QuantityValue(a.value().subtract(b.value()))),
+                CelFunctionBinding.from("quantity_sub_int", QuantityValue.class, Long.class,
+                        (a, b) -> new QuantityValue(a.value().subtract(BigDecimal.valueOf(b)))),
+                CelFunctionBinding.from("quantity_is_integer", QuantityValue.class, q -> isInteger(q.value())),
+                CelFunctionBinding.from("quantity_get_int", QuantityValue.class, q -> {
+                    if (!isInteger(q.value())) {
+                        throw new IllegalArgumentException("cannot convert value to integer");
+                    }
+                    return q.value().longValueExact();
+                }),
+                CelFunctionBinding.from("quantity_get_float", QuantityValue.class, q -> q.value().doubleValue()));
+    }
+
+    /** What Kubernetes' {@code isInteger} answers: a whole number that fits in an int64. */
+    private static boolean isInteger(BigDecimal value) {
+        if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+            return false;
+        }
+        return value.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                && value.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0;
+    }
+}
