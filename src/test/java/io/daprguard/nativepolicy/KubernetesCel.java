@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>Not the apiserver's: type checking against the object's OpenAPI schema (here every variable is {@code dyn}) and
  * the cost estimate. Expressions that pass here can still be refused there for type or cost.
  */
-final class KubernetesCel {
+public final class KubernetesCel {
 
     /** Kubernetes' {@code kubernetes.Quantity} type. */
     static final OpaqueType QUANTITY = OpaqueType.create("kubernetes.Quantity");
@@ -39,7 +39,7 @@ final class KubernetesCel {
     private final CelCompiler compiler;
     private final CelRuntime runtime;
 
-    KubernetesCel() {
+    public KubernetesCel() {
         var compilerBuilder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
                 .addLibraries(CelExtensions.strings(), CelExtensions.optional())
@@ -62,7 +62,7 @@ final class KubernetesCel {
      * @throws CelValidationException if it does not compile
      * @throws CelEvaluationException if evaluation fails (a missing key, an invalid quantity, ...)
      */
-    Object evaluate(String expression, Map<String, ?> variables)
+    public Object evaluate(String expression, Map<String, ?> variables)
             throws CelValidationException, CelEvaluationException {
         var ast = compiler.compile(expression).getAst();
         java.util.Map<String, Object> input = new java.util.HashMap<>();

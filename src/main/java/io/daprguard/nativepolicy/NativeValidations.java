@@ -1,0 +1,152 @@
+package io.daprguard.nativepolicy;
+
+import io.daprguard.dapr.DaprAnnotations;
+import io.daprguard.rules.ApiTokenRule;
+import io.daprguard.rules.AppTokenRule;
+import io.daprguard.rules.ComponentScopesRule;
+import io.daprguard.rules.ConfigMetricsRule;
+import io.daprguard.rules.ConfigMtlsRule;
+import io.daprguard.rules.EnabledValueRule;
+import io.daprguard.rules.LogLevelRule;
+import io.daprguard.rules.Texts;
+import java.util.List;
+
+/**
+ * dapr-guard's rules as ValidatingAdmissionPolicy validations: for each rule CEL expresses as the webhook judges it,
+ * an expression that is true when the object passes and a {@code messageExpression} that gives the webhook's message
+ * ({@code [rule-id] what is wrong; how to fix it}). The first rules of the native engine; the export, the bindings
+ * and the mutations build on this table.
+ *
+ * <p>Pod rules read the variable {@value #ANNOTATIONS}: the annotations of the pod, or of the pod template of a
+ * workload, which each policy declares for the kinds it matches ({@link #annotationsOf}). A value in a message is
+ * quoted as the webhook quotes it ({@link Texts#quoted}) when it is printable ASCII; otherwise the message names it
+ * without showing it.
+ */
+public final class NativeValidations {
+
+    /** The variable holding the pod's or the pod template's annotations ({@code {}} when it has none). */
+    public static final String ANNOTATIONS = "variables.annotations";
+
+    /** What a validation applies to. */
+    public enum Target {
+        /** Pods and the pod templates of workloads whose {@code dapr.io/enabled} is {@code "true"} (any case). */
+        POD,
+        /** Dapr Configurations. */
+        CONFIGURATION,
+        /** Dapr Components. */
+        COMPONENT
+    }
+
+    /**
+     * One rule's validation.
+     *
+     * @param ruleId the rule's id
+     * @param target what it applies to
+     * @param expression CEL, true when the object passes
+     * @param messageExpression CEL, the message when it does not, starting with {@code [rule-id] }
+     */
+    public record Validation(String ruleId, Target target, String expression, String messageExpression) {}
+
+    private NativeValidations() {}
+
+    /**
+     * CEL for the annotations of the pod or pod template of {@code kind}: {@code object.metadata} for a Pod,
+     * {@code object.spec.jobTemplate.spec.template.metadata} for a CronJob, {@code object.spec.template.metadata}
+     * for the other workloads; {@code {}} when it has none.
+     */
+    public static String annotationsOf(String kind) {
+        String metadata = switch (kind) {
+            case "Pod" -> "object.metadata";
+            case "CronJob" -> "object.spec.jobTemplate.spec.template.metadata";
+            default -> "object.spec.template.metadata";
+        };
+        return metadata + ".?annotations.orValue({})";
+    }
+
+    /**
+     * CEL true when the webhook reviews a pod or template with these annotations for every pod rule:
+     * {@code dapr.io/enabled} is {@code "true"} in any letter case, as Dapr 1.17.3+ compares it.
+     */
+    public static String enabled() {
+        return "%s[?%s].orValue('').lowerAscii() == 'true'".formatted(ANNOTATIONS, literal(DaprAnnotations.ENABLED));
+    }
+
+    /**
+     * CEL true for a value older injectors took as true and Dapr 1.17.3+ does not: reviewed for
+     * {@code enabled-value} only.
+     */
+    public static String legacyEnabled() {
+        String value = ANNOTATIONS + "[?" + literal(DaprAnnotations.ENABLED) + "].orValue('')";
+        return "%1$s.trim().lowerAscii() in ['y', 'yes', 'true', 't', 'on', '1'] && %1$s.lowerAscii() != 'true'"
+                .formatted(value);
+    }
+
+    /** The validations, in the order of the rules table. */
+    public static List<Validation> all() {
+        String enabled = ANNOTATIONS + "[" + literal(DaprAnnotations.ENABLED) + "]";
+        String logLevel = ANNOTATIONS + "[" + literal(DaprAnnotations.LOG_LEVEL) + "]";
+        return List.of(
+                new Validation(EnabledValueRule.ID, Target.POD, "!(" + legacyEnabled() + ")",
+                        message(EnabledValueRule.ID, literal(DaprAnnotations.ENABLED + " ") + " + " + quoted(enabled)
+                                + " + " + literal(" gets no sidecar from Dapr 1.17.3+ (and 1.18); write \"true\""))),
+                new Validation(ApiTokenRule.ID, Target.POD,
+                        literal(DaprAnnotations.API_TOKEN_SECRET) + " in " + ANNOTATIONS,
+                        message(ApiTokenRule.ID, literal("the Dapr API accepts calls without a token; set "
+                                + DaprAnnotations.API_TOKEN_SECRET + " to a Secret with key token"))),
+                new Validation(AppTokenRule.ID, Target.POD,
+                        literal(DaprAnnotations.APP_TOKEN_SECRET) + " in " + ANNOTATIONS,
+                        message(AppTokenRule.ID, literal("the app cannot tell Dapr's calls from others; set "
+                                + DaprAnnotations.APP_TOKEN_SECRET + " to a Secret with key token"))),
+                new Validation(LogLevelRule.ID, Target.POD,
+                        "!(" + literal(DaprAnnotations.LOG_LEVEL) + " in " + ANNOTATIONS + ") || " + logLevel
+                                + " in ['debug', 'info', 'warn', 'error', 'fatal']",
+                        message(LogLevelRule.ID, literal(DaprAnnotations.LOG_LEVEL + " ") + " + " + quoted(logLevel)
+                                + " + " + literal(" is not a Dapr log level; use debug, info, warn, error or fatal"))),
+                new Validation(ComponentScopesRule.ID, Target.COMPONENT,
+                        "has(object.scopes) && type(object.scopes) == list && size(object.scopes) > 0",
+                        message(ComponentScopesRule.ID, "has(object.spec) && type(object.spec) == map"
+                                + " && has(object.spec.scopes) ? " + literal("scopes is under spec, where Dapr ignores"
+                                + " it; move it to the top level of the Component") + " : " + literal("no scopes, so"
+                                + " every app in the namespace loads this component; add scopes: [<app-id>, ...]"))),
+                new Validation(ConfigMtlsRule.ID, Target.CONFIGURATION,
+                        "!(" + isFalse("object.?spec.?mtls.?enabled") + ")",
+                        message(ConfigMtlsRule.ID, literal("spec.mtls.enabled is false, so service-to-service calls"
+                                + " travel unencrypted and unauthenticated; remove it or set it to true"))),
+                new Validation(ConfigMetricsRule.ID, Target.CONFIGURATION,
+                        "!(" + isFalse("object.?spec.?metric.?enabled") + ")",
+                        message(ConfigMetricsRule.ID, literal("spec.metric.enabled is false, so the sidecars export"
+                                + " no metrics; the guideline recommends metrics in production"))));
+    }
+
+    /** CEL: the optional value is boolean false or the string "false" in any case ({@code ConfigMtlsRule.isFalse}). */
+    private static String isFalse(String optional) {
+        return ("%1$s.hasValue() && (type(%1$s.value()) == bool && %1$s.value() == false"
+                + " || type(%1$s.value()) == string && %1$s.value().lowerAscii() == 'false')").formatted(optional);
+    }
+
+    /** {@code '[id] ' + message}, as a messageExpression. */
+    private static String message(String ruleId, String message) {
+        return literal("[" + ruleId + "] ") + " + (" + message + ")";
+    }
+
+    /**
+     * CEL for a string value in double quotes, as {@link Texts#quoted}: at most {@value Texts#MAX_QUOTED} characters
+     * then {@code ...}, when it is printable ASCII; otherwise a description instead of the value.
+     */
+    static String quoted(String value) {
+        return ("(%1$s.matches('^[ -~]*$') ? '\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
+                + " + '\"' : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
+    }
+
+    /** A CEL single-quoted string literal holding {@code text} exactly. */
+    static String literal(String text) {
+        StringBuilder out = new StringBuilder("'");
+        for (char c : text.toCharArray()) {
+            if (c == '\\' || c == '\'') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append('\'').toString();
+    }
+}
