@@ -17,7 +17,7 @@ public final class Launcher {
     public static final int SERVER = -1;
 
     /** The subcommands, as the usage lists them. */
-    private static final List<String> SUBCOMMANDS = List.of("check");
+    private static final List<String> SUBCOMMANDS = List.of("check", "export");
 
     private static final Nearest NEAREST = new Nearest(SUBCOMMANDS);
 
@@ -28,6 +28,7 @@ public final class Launcher {
         return """
                 Usage: java -jar dapr-guard.jar [--NAME=VALUE]...
                        java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...
+                       java -jar dapr-guard.jar export native [OPTIONS]
 
                 With no command, runs the admission webhook server; --NAME=VALUE options set its configuration
                 (e.g. --dapr-guard.mode=audit), as in application.yaml.
@@ -35,6 +36,8 @@ public final class Launcher {
                 Commands:
                   check    check manifests, or a cluster, offline with the webhook's engine
                            (java -jar dapr-guard.jar check --help)
+                  export   write the rules as ValidatingAdmissionPolicies for the kube-apiserver
+                           (java -jar dapr-guard.jar export --help)
                 """;
     }
 
@@ -47,6 +50,9 @@ public final class Launcher {
     public static int dispatch(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
         if (args.length > 0 && "check".equals(args[0])) {
             return CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), stdin, out, err);
+        }
+        if (args.length > 0 && "export".equals(args[0])) {
+            return ExportCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
             out.print(usage());

@@ -258,15 +258,20 @@ class CheckCommandIT {
     @Test
     void anUnknownOrMisspeltCommandPrintsTheUsageAndNeverStartsTheServer() throws Exception {
         Run misspelt = jar(null, "chek", "examples");
-        Run unknown = jar(null, "export", "native");
+        Run unknown = jar(null, "serve");
+        Run export = jar(null, "export", "native");
 
         assertThat(misspelt.code()).isEqualTo(2);
         assertThat(misspelt.out()).isEmpty();
         assertThat(misspelt.err()).startsWith("dapr-guard: unknown command \"chek\" (did you mean \"check\"?)\n\n"
                 + "Usage: java -jar dapr-guard.jar [--NAME=VALUE]...\n");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).startsWith("dapr-guard: unknown command \"export\"\n\nUsage:")
+        assertThat(unknown.err()).startsWith("dapr-guard: unknown command \"serve\"\n\nUsage:")
                 .doesNotContain("Tomcat").doesNotContain("Started");
+        assertThat(export.code()).isZero();
+        assertThat(export.out()).startsWith("# dapr-guard export native: ").contains("kind: ValidatingAdmissionPolicy");
+        assertThat(export.err()).startsWith("dapr-guard export: left to the webhook (no native form yet): ")
+                .doesNotContain("Tomcat");
     }
 
     private Run check(String stdin, String... args) throws IOException, InterruptedException {

@@ -45,9 +45,9 @@ class LauncherTest {
 
     @Test
     void anUnknownCommandIsRefusedWithoutASuggestionWhenNothingIsClose() {
-        assertThat(dispatch("export", "native")).isEqualTo(2);
+        assertThat(dispatch("serve", "--port=1")).isEqualTo(2);
 
-        assertThat(err()).isEqualTo("dapr-guard: unknown command \"export\"\n\n" + Launcher.usage());
+        assertThat(err()).isEqualTo("dapr-guard: unknown command \"serve\"\n\n" + Launcher.usage());
     }
 
     @Test
@@ -72,7 +72,17 @@ class LauncherTest {
             assertThat(out()).isEqualTo(Launcher.usage());
         }
         assertThat(Launcher.usage()).startsWith("Usage: java -jar dapr-guard.jar [--NAME=VALUE]...\n"
-                + "       java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...\n");
+                + "       java -jar dapr-guard.jar check [OPTIONS] [FILE|DIR|-]...\n"
+                + "       java -jar dapr-guard.jar export native [OPTIONS]\n");
+    }
+
+    @Test
+    void exportRunsTheExportCommand() {
+        assertThat(dispatch("export", "--help")).isZero();
+        assertThat(out()).startsWith("Usage: java -jar dapr-guard.jar export native");
+        out.reset();
+        assertThat(dispatch("exprot", "native")).isEqualTo(2);
+        assertThat(err()).startsWith("dapr-guard: unknown command \"exprot\" (did you mean \"export\"?)");
     }
 
     @Test

@@ -55,6 +55,15 @@ public final class KubernetesCel {
     }
 
     /**
+     * Compiles one expression.
+     *
+     * @throws CelValidationException if it does not parse or type-check
+     */
+    public void compile(String expression) throws CelValidationException {
+        compiler.compile(expression).getAst();
+    }
+
+    /**
      * Compiles and evaluates one expression.
      *
      * @param variables values for the declared variables (JSON-like: maps, lists, strings, longs, doubles, booleans);

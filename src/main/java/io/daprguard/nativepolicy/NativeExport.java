@@ -1,0 +1,218 @@
+package io.daprguard.nativepolicy;
+
+import io.daprguard.nativepolicy.NativeValidations.Target;
+import io.daprguard.nativepolicy.NativeValidations.Validation;
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.rules.Action;
+import io.daprguard.rules.Rule;
+import io.daprguard.rules.Rules;
+import io.daprguard.rules.Scope;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A policy as ValidatingAdmissionPolicies and their bindings ({@code admissionregistration.k8s.io/v1}), for clusters
+ * that enforce dapr-guard's rules in the kube-apiserver.
+ *
+ * <p>One policy per kind group and action, named {@code dapr-guard-<group>-<deny|warn>}: the groups are Pods
+ * (CREATE), workloads through their pod template (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs) and
+ * CronJobs through their job's pod template (CREATE, and an UPDATE that changes the template), Components and
+ * Configurations (CREATE, and an UPDATE that changes their spec or scopes). Each policy has two bindings, as the
+ * chart routes namespaces to the webhook: the namespaces without {@code daprguard.io/mode} in (audit, off), and those
+ * labelled {@code daprguard.io/mode=audit}; the excluded namespaces are in neither. A deny rule's binding denies
+ * ({@code Deny}); in audit (the global mode, or the audit binding) it warns and records an audit annotation
+ * ({@code Warn}, {@code Audit}); a warn rule warns. A rule that is off is left out; a rule with no native validation
+ * is named in {@link Result#leftToWebhook}.
+ */
+public final class NativeExport {
+
+    private static final String GROUP = "admissionregistration.k8s.io/v1";
+    private static final String MODE_LABEL = "daprguard.io/mode";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Kubernetes' kinds a group of policies matches, with the path of the reviewed part for UPDATE. */
+    private enum Group {
+        PODS("pods", Target.POD, "Pod"),
+        WORKLOADS("workloads", Target.POD, "Deployment"),
+        CRONJOBS("cronjobs", Target.POD, "CronJob"),
+        COMPONENTS("components", Target.COMPONENT, null),
+        CONFIGURATIONS("configurations", Target.CONFIGURATION, null);
+
+        final String name;
+        final Target target;
+        final String kind;
+
+        Group(String name, Target target, String kind) {
+            this.name = name;
+            this.target = target;
+            this.kind = kind;
+        }
+    }
+
+    /**
+     * What an export wrote.
+     *
+     * @param objects the policies and bindings, each policy followed by its bindings
+     * @param nativeRules the rules enforced natively
+     * @param leftToWebhook the rules that are not off and have no native validation
+     */
+    public record Result(List<ObjectNode> objects, List<String> nativeRules, List<String> leftToWebhook) {}
+
+    private NativeExport() {}
+
+    /**
+     * @param policy the rules' actions and the global mode, as the server reads them
+     * @param excludedNamespaces namespaces never reviewed (the chart's kube-system, release namespace and
+     *     {@code webhook.excludeNamespaces})
+     */
+    public static Result export(Policy policy, Set<String> excludedNamespaces) {
+        Objects.requireNonNull(policy, "policy");
+        List<ObjectNode> objects = new ArrayList<>();
+        Set<String> nativeRules = new LinkedHashSet<>();
+        for (Group group : Group.values()) {
+            for (Action action : List.of(Action.DENY, Action.WARN)) {
+                List<Validation> validations = new ArrayList<>();
+                for (Validation validation : NativeValidations.all()) {
+                    if (validation.target() == group.target && policy.action(validation.ruleId()) == action) {
+                        validations.add(validation);
+                        nativeRules.add(validation.ruleId());
+                    }
+                }
+                if (!validations.isEmpty()) {
+                    String name = "dapr-guard-" + group.name + "-" + action.configName();
+                    objects.add(policy(name, group, validations));
+                    boolean audit = policy.mode() == Mode.AUDIT;
+                    objects.add(binding(name, name, action, audit, audit ? "off" : null, excludedNamespaces));
+                    if (!audit) {
+                        objects.add(binding(name + "-audit", name, action, true, null, excludedNamespaces));
+                    }
+                }
+            }
+        }
+        List<String> left = new ArrayList<>();
+        for (Rule rule : Rules.all()) {
+            if (rule.scope() != Scope.CLUSTER && policy.action(rule.id()) != Action.OFF
+                    && !nativeRules.contains(rule.id())) {
+                left.add(rule.id());
+            }
+        }
+        return new Result(objects, List.copyOf(nativeRules), left);
+    }
+
+    private static ObjectNode policy(String name, Group group, List<Validation> validations) {
+        ObjectNode policy = object(GROUP, "ValidatingAdmissionPolicy", name);
+        ObjectNode spec = policy.putObject("spec");
+        spec.put("failurePolicy", "Fail");
+        ArrayNode rules = spec.putObject("matchConstraints").putArray("resourceRules");
+        switch (group) {
+            case PODS -> rule(rules, "", List.of("pods"), List.of("CREATE"));
+            case WORKLOADS -> {
+                rule(rules, "apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"),
+                        List.of("CREATE", "UPDATE"));
+                rule(rules, "batch", List.of("jobs"), List.of("CREATE", "UPDATE"));
+            }
+            case CRONJOBS -> rule(rules, "batch", List.of("cronjobs"), List.of("CREATE", "UPDATE"));
+            case COMPONENTS -> rule(rules, "dapr.io", List.of("components"), List.of("CREATE", "UPDATE"));
+            case CONFIGURATIONS -> rule(rules, "dapr.io", List.of("configurations"), List.of("CREATE", "UPDATE"));
+        }
+        ArrayNode conditions = spec.putArray("matchConditions");
+        if (group.target == Target.POD) {
+            String annotations = NativeValidations.annotationsOf(group.kind);
+            spec.putArray("variables").addObject().put("name", "annotations").put("expression", annotations);
+            boolean legacyOnly = validations.stream().allMatch(v -> v.ruleId().equals("enabled-value"));
+            String enabled = NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
+            String legacy = NativeValidations.legacyEnabled()
+                    .replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
+            conditions.addObject().put("name", "dapr-enabled")
+                    .put("expression", legacyOnly ? legacy : enabled + " || " + legacy);
+            // not a mirror pod: the kubelet's static pods are not reviewed
+            if (group == Group.PODS) {
+                conditions.addObject().put("name", "not-a-mirror-pod").put("expression",
+                        "!('kubernetes.io/config.mirror' in object.metadata.?annotations.orValue({}))");
+            }
+        }
+        String reviewed = switch (group) {
+            case PODS -> null;
+            case WORKLOADS -> "object.spec.?template != oldObject.spec.?template";
+            case CRONJOBS -> "object.spec.?jobTemplate != oldObject.spec.?jobTemplate";
+            case COMPONENTS -> "object.?spec != oldObject.?spec || object.?scopes != oldObject.?scopes"
+                    + " || object.?auth != oldObject.?auth";
+            case CONFIGURATIONS -> "object.?spec != oldObject.?spec";
+        };
+        if (reviewed != null) {
+            conditions.addObject().put("name", "created-or-changed")
+                    .put("expression", "request.operation == 'CREATE' || " + reviewed);
+        }
+        ArrayNode list = spec.putArray("validations");
+        for (Validation validation : validations) {
+            String expression = validation.expression();
+            if (group.target == Target.POD && !validation.ruleId().equals("enabled-value")) {
+                // the other pod rules judge only pods that Dapr 1.17.3+ injects
+                expression = "!(" + NativeValidations.enabled() + ") || " + expression;
+            }
+            list.addObject().put("expression", expression).put("messageExpression", validation.messageExpression())
+                    .put("reason", "Forbidden");
+        }
+        return policy;
+    }
+
+    private static void rule(ArrayNode rules, String group, List<String> resources, List<String> operations) {
+        ObjectNode rule = rules.addObject();
+        rule.putArray("apiGroups").add(group);
+        rule.putArray("apiVersions").add(group.equals("dapr.io") ? "v1alpha1" : "v1");
+        ArrayNode names = rule.putArray("resources");
+        resources.forEach(names::add);
+        ArrayNode ops = rule.putArray("operations");
+        operations.forEach(ops::add);
+        rule.put("scope", "Namespaced");
+    }
+
+    /**
+     * @param audit whether this binding is for audited namespaces (or the global audit mode)
+     * @param alsoExcludedMode with the global audit mode, the one label value excluded ({@code off}); null for the
+     *     enforce binding (audit and off excluded) when {@code audit} is false, or the audit binding (audit only)
+     */
+    private static ObjectNode binding(String name, String policyName, Action action, boolean audit,
+            String alsoExcludedMode, Set<String> excludedNamespaces) {
+        ObjectNode binding = object(GROUP, "ValidatingAdmissionPolicyBinding", name);
+        ObjectNode spec = binding.putObject("spec");
+        spec.put("policyName", policyName);
+        ArrayNode actions = spec.putArray("validationActions");
+        if (action == Action.DENY && !audit) {
+            actions.add("Deny");
+        } else if (action == Action.DENY) {
+            actions.add("Warn").add("Audit");
+        } else {
+            actions.add("Warn");
+        }
+        ArrayNode expressions = spec.putObject("matchResources").putObject("namespaceSelector")
+                .putArray("matchExpressions");
+        ObjectNode names = expressions.addObject().put("key", "kubernetes.io/metadata.name").put("operator", "NotIn");
+        ArrayNode values = names.putArray("values");
+        excludedNamespaces.stream().sorted().forEach(values::add);
+        ObjectNode mode = expressions.addObject().put("key", MODE_LABEL);
+        if (alsoExcludedMode != null) {
+            mode.put("operator", "NotIn").putArray("values").add(alsoExcludedMode);
+        } else if (audit) {
+            mode.put("operator", "In").putArray("values").add("audit");
+        } else {
+            mode.put("operator", "NotIn").putArray("values").add("audit").add("off");
+        }
+        return binding;
+    }
+
+    private static ObjectNode object(String apiVersion, String kind, String name) {
+        ObjectNode object = NODES.objectNode();
+        object.put("apiVersion", apiVersion).put("kind", kind);
+        object.putObject("metadata").put("name", name).putObject("labels")
+                .put("app.kubernetes.io/managed-by", "dapr-guard");
+        return object;
+    }
+}

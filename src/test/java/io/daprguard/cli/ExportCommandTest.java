@@ -1,0 +1,199 @@
+package io.daprguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daprguard.nativepolicy.KubernetesCel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** {@code export native}: the objects written for a policy, the rules named as left to the webhook, exit codes. */
+class ExportCommandTest {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+
+        List<JsonNode> objects() {
+            List<JsonNode> objects = new ArrayList<>();
+            try (var parser = YAML.createParser(out)) {
+                YAML.readValues(parser, JsonNode.class).forEachRemaining(objects::add);
+            }
+            return objects;
+        }
+
+        JsonNode named(String kind, String name) {
+            return objects().stream().filter(o -> o.path("kind").asString().equals(kind)
+                    && o.path("metadata").path("name").asString().equals(name)).findFirst().orElseThrow(
+                            () -> new AssertionError("no " + kind + " " + name + " in\n" + out));
+        }
+
+        List<String> names() {
+            return objects().stream().map(o -> o.path("kind").asString() + "/" + o.path("metadata").path("name")
+                    .asString()).toList();
+        }
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ExportCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDefaultPolicyBecomesAPolicyPerKindGroupAndActionEachWithAnEnforceAndAnAuditBinding() {
+        Run run = run("native");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).startsWith("# dapr-guard export native: 7 rules enforced by the kube-apiserver: "
+                + "enabled-value, api-token, app-token, log-level, component-scopes, config-mtls, config-metrics\n");
+        assertThat(run.names()).containsExactly(
+                "ValidatingAdmissionPolicy/dapr-guard-pods-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-pods-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-pods-warn-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-workloads-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-workloads-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-workloads-warn-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-cronjobs-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-cronjobs-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-cronjobs-warn-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-components-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-components-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-components-warn-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-configurations-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-deny-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-configurations-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn-audit");
+        assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (no native form yet): "
+                + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, injected-sidecar, app-id, "
+                + "unknown-annotation, service-account-token, env-secrets, ssl-cert-dir, graceful-shutdown, "
+                + "component-secrets, component-metadata, component-auth, config-tracing, control-plane-ha, "
+                + "control-plane-resources, control-plane-namespace\n");
+
+        JsonNode deny = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny").path("spec");
+        assertThat(deny.path("policyName").asString()).isEqualTo("dapr-guard-configurations-deny");
+        assertThat(deny.path("validationActions").toString()).isEqualTo("[\"Deny\"]");
+        assertThat(deny.path("matchResources").path("namespaceSelector").path("matchExpressions").toString())
+                .isEqualTo("[{\"key\":\"kubernetes.io/metadata.name\",\"operator\":\"NotIn\",\"values\":"
+                        + "[\"kube-system\"]},{\"key\":\"daprguard.io/mode\",\"operator\":\"NotIn\",\"values\":"
+                        + "[\"audit\",\"off\"]}]");
+        JsonNode audit = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny-audit")
+                .path("spec");
+        assertThat(audit.path("validationActions").toString()).isEqualTo("[\"Warn\",\"Audit\"]");
+        assertThat(audit.path("matchResources").path("namespaceSelector").path("matchExpressions").get(1)
+                .toString()).isEqualTo("{\"key\":\"daprguard.io/mode\",\"operator\":\"In\",\"values\":[\"audit\"]}");
+        JsonNode pods = run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-warn").path("spec");
+        assertThat(pods.path("failurePolicy").asString()).isEqualTo("Fail");
+        assertThat(pods.path("matchConstraints").path("resourceRules").toString()).isEqualTo("[{\"apiGroups\":"
+                + "[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"operations\":[\"CREATE\"],"
+                + "\"scope\":\"Namespaced\"}]");
+        assertThat(pods.path("validations")).hasSize(4);
+    }
+
+    @Test
+    void everyExpressionCompilesWithTheApiserversVariablesAndLibraries() throws Exception {
+        KubernetesCel cel = new KubernetesCel();
+        int compiled = 0;
+        for (JsonNode object : run("native", "--rule", "app-token=deny").objects()) {
+            for (String list : List.of("matchConditions", "variables", "validations")) {
+                for (JsonNode entry : object.path("spec").path(list)) {
+                    for (String field : List.of("expression", "messageExpression")) {
+                        if (entry.has(field)) {
+                            cel.compile(entry.path(field).asString());
+                            compiled++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(compiled).isGreaterThan(30);
+    }
+
+    @Test
+    void ruleOverridesMoveRulesBetweenPoliciesOrLeaveThemOut() {
+        Run run = run("native", "--rule", "log-level=deny", "--rule", "api-token=off", "--rule",
+                "sidecar-resources=off");
+
+        assertThat(run.code()).isZero();
+        JsonNode deny = run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").path("spec")
+                .path("validations");
+        assertThat(deny).hasSize(1);
+        assertThat(deny.get(0).path("messageExpression").asString()).startsWith("'[log-level] '");
+        assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-warn").toString())
+                .doesNotContain("[log-level]").doesNotContain("[api-token]").contains("[app-token]");
+        assertThat(run.out()).doesNotContain("[api-token]");
+        assertThat(run.err()).doesNotContain("sidecar-resources,").contains("sidecar-gomemlimit");
+    }
+
+    @Test
+    void theGlobalAuditModeWarnsAndAuditsEverywhereButOffNamespaces() throws Exception {
+        Path policy = Files.writeString(dir.resolve("application.yaml"), "dapr-guard:\n  mode: audit\n");
+
+        Run run = run("native", "--policy", policy.toString(), "--exclude-namespace", "dapr-guard");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.names()).doesNotContain("ValidatingAdmissionPolicyBinding/dapr-guard-configurations-deny-audit");
+        JsonNode binding = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny")
+                .path("spec");
+        assertThat(binding.path("validationActions").toString()).isEqualTo("[\"Warn\",\"Audit\"]");
+        assertThat(binding.path("matchResources").path("namespaceSelector").path("matchExpressions").toString())
+                .isEqualTo("[{\"key\":\"kubernetes.io/metadata.name\",\"operator\":\"NotIn\",\"values\":"
+                        + "[\"dapr-guard\",\"kube-system\"]},{\"key\":\"daprguard.io/mode\",\"operator\":\"NotIn\","
+                        + "\"values\":[\"off\"]}]");
+    }
+
+    @Test
+    void strictFailsWhenARuleIsLeftToTheWebhookAndOutputGoesToAFile() throws Exception {
+        Path file = dir.resolve("native.yaml");
+
+        Run strict = run("native", "--strict", "-o", file.toString());
+
+        assertThat(strict.code()).isEqualTo(2);
+        assertThat(strict.out()).isEmpty();
+        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 7 rules");
+        assertThat(strict.err()).startsWith("dapr-guard export: left to the webhook (no native form yet): ");
+    }
+
+    @Test
+    void badInputIsAUsageErrorOrNamesTheFileAndLine() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "dapr-guard:\n  mode: audit\n   rules: [\n");
+
+        Run unreadable = run("native", "--policy", broken.toString());
+        Run target = run("webhooks");
+        Run none = run();
+        Run old = run("native", "--kube-version", "1.29");
+        Run rule = run("native", "--rule", "log-level");
+        Run unknownRule = run("native", "--rule", "log-levle=deny");
+
+        assertThat(unreadable.code()).isEqualTo(2);
+        assertThat(unreadable.err()).startsWith("dapr-guard export: " + broken).contains(":3");
+        assertThat(target.code()).isEqualTo(2);
+        assertThat(target.err()).startsWith("dapr-guard export: unknown export target \"webhooks\"; the only target"
+                + " is native\n\nUsage: java -jar dapr-guard.jar export native");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).startsWith("dapr-guard export: export what? the only target is native");
+        assertThat(old.code()).isEqualTo(2);
+        assertThat(old.err()).startsWith("dapr-guard export: --kube-version 1.29: ValidatingAdmissionPolicy is"
+                + " served in admissionregistration.k8s.io/v1 from Kubernetes 1.30");
+        assertThat(rule.code()).isEqualTo(2);
+        assertThat(unknownRule.code()).isEqualTo(2);
+        assertThat(unknownRule.err()).contains("log-levle");
+        assertThat(run("native", "--kube-version", "v1.36.3").code()).isZero();
+    }
+}
