@@ -125,7 +125,9 @@ public final class NativeExport {
         ArrayNode conditions = spec.putArray("matchConditions");
         if (group.target == Target.POD) {
             String annotations = NativeValidations.annotationsOf(group.kind);
-            spec.putArray("variables").addObject().put("name", "annotations").put("expression", annotations);
+            ArrayNode variables = spec.putArray("variables");
+            variables.addObject().put("name", "annotations").put("expression", annotations);
+            variables.addObject().put("name", "podSpec").put("expression", NativeValidations.podSpecOf(group.kind));
             boolean legacyOnly = validations.stream().allMatch(v -> v.ruleId().equals("enabled-value"));
             String enabled = NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
             String legacy = NativeValidations.legacyEnabled()

@@ -2,12 +2,14 @@ package io.daprguard.nativepolicy;
 
 import io.daprguard.dapr.DaprAnnotations;
 import io.daprguard.rules.ApiTokenRule;
+import io.daprguard.rules.AppIdRule;
 import io.daprguard.rules.AppTokenRule;
 import io.daprguard.rules.ComponentScopesRule;
 import io.daprguard.rules.ConfigMetricsRule;
 import io.daprguard.rules.ConfigMtlsRule;
 import io.daprguard.rules.EnabledValueRule;
 import io.daprguard.rules.LogLevelRule;
+import io.daprguard.rules.ServiceAccountTokenRule;
 import io.daprguard.rules.Texts;
 import java.util.List;
 
@@ -26,6 +28,9 @@ public final class NativeValidations {
 
     /** The variable holding the pod's or the pod template's annotations ({@code {}} when it has none). */
     public static final String ANNOTATIONS = "variables.annotations";
+
+    /** The variable holding the pod's or the pod template's spec ({@code {}} when it has none). */
+    public static final String POD_SPEC = "variables.podSpec";
 
     /** What a validation applies to. */
     public enum Target {
@@ -63,6 +68,15 @@ public final class NativeValidations {
         return metadata + ".?annotations.orValue({})";
     }
 
+    /** CEL for the pod spec of {@code kind}, as {@link #annotationsOf} finds the metadata; {@code {}} when absent. */
+    public static String podSpecOf(String kind) {
+        return switch (kind) {
+            case "Pod" -> "object.?spec.orValue({})";
+            case "CronJob" -> "object.spec.jobTemplate.spec.template.?spec.orValue({})";
+            default -> "object.spec.template.?spec.orValue({})";
+        };
+    }
+
     /**
      * CEL true when the webhook reviews a pod or template with these annotations for every pod rule:
      * {@code dapr.io/enabled} is {@code "true"} in any letter case, as Dapr 1.17.3+ compares it.
@@ -85,10 +99,24 @@ public final class NativeValidations {
     public static List<Validation> all() {
         String enabled = ANNOTATIONS + "[" + literal(DaprAnnotations.ENABLED) + "]";
         String logLevel = ANNOTATIONS + "[" + literal(DaprAnnotations.LOG_LEVEL) + "]";
+        String appId = ANNOTATIONS + "[?" + literal(DaprAnnotations.APP_ID) + "].orValue('')";
         return List.of(
                 new Validation(EnabledValueRule.ID, Target.POD, "!(" + legacyEnabled() + ")",
                         message(EnabledValueRule.ID, literal(DaprAnnotations.ENABLED + " ") + " + " + quoted(enabled)
                                 + " + " + literal(" gets no sidecar from Dapr 1.17.3+ (and 1.18); write \"true\""))),
+                new Validation(AppIdRule.ID, Target.POD,
+                        "size(" + appId + ") > 0 && size(" + appId + ") <= 58 && (" + appId
+                                + " + '-dapr').matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
+                        message(AppIdRule.ID, "size(" + appId + ") == 0 ? " + literal(DaprAnnotations.APP_ID
+                                + " is not set (pods made by a controller have no name to fall back on, and the Dapr"
+                                + " injector itself denies such a pod); add " + DaprAnnotations.APP_ID
+                                + ": <your-app>") + " : size(" + appId + ") > 58 ? "
+                                + literal(DaprAnnotations.APP_ID + " is ") + " + string(size(" + appId + ")) + "
+                                + literal(" characters and the Dapr injector itself denies such a pod (Dapr names a"
+                                        + " Service <app-id>-dapr); shorten it to at most 58")
+                                + " : " + literal(DaprAnnotations.APP_ID + " ") + " + " + quoted(appId) + " + "
+                                + literal(" is not a DNS-1123 label and the Dapr injector itself denies such a pod;"
+                                        + " use lower-case letters, digits and '-', starting with a letter or digit"))),
                 new Validation(ApiTokenRule.ID, Target.POD,
                         literal(DaprAnnotations.API_TOKEN_SECRET) + " in " + ANNOTATIONS,
                         message(ApiTokenRule.ID, literal("the Dapr API accepts calls without a token; set "
@@ -97,6 +125,10 @@ public final class NativeValidations {
                         literal(DaprAnnotations.APP_TOKEN_SECRET) + " in " + ANNOTATIONS,
                         message(AppTokenRule.ID, literal("the app cannot tell Dapr's calls from others; set "
                                 + DaprAnnotations.APP_TOKEN_SECRET + " to a Secret with key token"))),
+                new Validation(ServiceAccountTokenRule.ID, Target.POD,
+                        POD_SPEC + ".?automountServiceAccountToken.orValue(true) == false",
+                        message(ServiceAccountTokenRule.ID, literal("the pod mounts a service account token; set"
+                                + " automountServiceAccountToken: false unless the app calls the Kubernetes API"))),
                 new Validation(LogLevelRule.ID, Target.POD,
                         "!(" + literal(DaprAnnotations.LOG_LEVEL) + " in " + ANNOTATIONS + ") || " + logLevel
                                 + " in ['debug', 'info', 'warn', 'error', 'fatal']",

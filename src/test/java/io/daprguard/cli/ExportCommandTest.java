@@ -59,15 +59,25 @@ class ExportCommandTest {
         Run run = run("native");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).startsWith("# dapr-guard export native: 7 rules enforced by the kube-apiserver: "
-                + "enabled-value, api-token, app-token, log-level, component-scopes, config-mtls, config-metrics\n");
+        assertThat(run.out()).startsWith("# dapr-guard export native: 9 rules enforced by the kube-apiserver: "
+                + "app-id, enabled-value, api-token, app-token, service-account-token, log-level, component-scopes, "
+                + "config-mtls, config-metrics\n");
         assertThat(run.names()).containsExactly(
+                "ValidatingAdmissionPolicy/dapr-guard-pods-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-pods-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-pods-deny-audit",
                 "ValidatingAdmissionPolicy/dapr-guard-pods-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-pods-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-pods-warn-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-workloads-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-workloads-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-workloads-deny-audit",
                 "ValidatingAdmissionPolicy/dapr-guard-workloads-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-workloads-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-workloads-warn-audit",
+                "ValidatingAdmissionPolicy/dapr-guard-cronjobs-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-cronjobs-deny",
+                "ValidatingAdmissionPolicyBinding/dapr-guard-cronjobs-deny-audit",
                 "ValidatingAdmissionPolicy/dapr-guard-cronjobs-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-cronjobs-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-cronjobs-warn-audit",
@@ -81,10 +91,10 @@ class ExportCommandTest {
                 "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn-audit");
         assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (no native form yet): "
-                + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, injected-sidecar, app-id, "
-                + "unknown-annotation, service-account-token, env-secrets, ssl-cert-dir, graceful-shutdown, "
-                + "component-secrets, component-metadata, component-auth, config-tracing, control-plane-ha, "
-                + "control-plane-resources, control-plane-namespace\n");
+                + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, injected-sidecar, unknown-annotation, "
+                + "env-secrets, ssl-cert-dir, graceful-shutdown, component-secrets, component-metadata, "
+                + "component-auth, config-tracing, control-plane-ha, control-plane-resources, "
+                + "control-plane-namespace\n");
 
         JsonNode deny = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny").path("spec");
         assertThat(deny.path("policyName").asString()).isEqualTo("dapr-guard-configurations-deny");
@@ -103,7 +113,10 @@ class ExportCommandTest {
         assertThat(pods.path("matchConstraints").path("resourceRules").toString()).isEqualTo("[{\"apiGroups\":"
                 + "[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"operations\":[\"CREATE\"],"
                 + "\"scope\":\"Namespaced\"}]");
-        assertThat(pods.path("validations")).hasSize(4);
+        assertThat(pods.path("validations")).hasSize(5);
+        assertThat(pods.path("variables").toString()).isEqualTo("[{\"name\":\"annotations\",\"expression\":"
+                + "\"object.metadata.?annotations.orValue({})\"},{\"name\":\"podSpec\",\"expression\":"
+                + "\"object.?spec.orValue({})\"}]");
     }
 
     @Test
@@ -133,10 +146,12 @@ class ExportCommandTest {
         assertThat(run.code()).isZero();
         JsonNode deny = run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").path("spec")
                 .path("validations");
-        assertThat(deny).hasSize(1);
-        assertThat(deny.get(0).path("messageExpression").asString()).startsWith("'[log-level] '");
+        assertThat(deny).hasSize(2);
+        assertThat(deny.get(1).path("messageExpression").asString()).startsWith("'[log-level] '");
         assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-warn").toString())
                 .doesNotContain("[log-level]").doesNotContain("[api-token]").contains("[app-token]");
+        assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").path("spec").path("validations")
+                .toString()).contains("[app-id]");
         assertThat(run.out()).doesNotContain("[api-token]");
         assertThat(run.err()).doesNotContain("sidecar-resources,").contains("sidecar-gomemlimit");
     }
@@ -166,7 +181,7 @@ class ExportCommandTest {
 
         assertThat(strict.code()).isEqualTo(2);
         assertThat(strict.out()).isEmpty();
-        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 7 rules");
+        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 9 rules");
         assertThat(strict.err()).startsWith("dapr-guard export: left to the webhook (no native form yet): ");
     }
 
