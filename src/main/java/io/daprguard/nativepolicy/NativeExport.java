@@ -87,7 +87,8 @@ public final class NativeExport {
                 }
                 if (!validations.isEmpty()) {
                     String name = "dapr-guard-" + group.name + "-" + action.configName();
-                    objects.add(policy(name, group, validations));
+                    objects.add(policy(name, group, validations, policy.skippable(),
+                            policy.skipRules().requireReason()));
                     boolean audit = policy.mode() == Mode.AUDIT;
                     objects.add(binding(name, name, action, audit, audit ? "off" : null, excludedNamespaces));
                     if (!audit) {
@@ -106,7 +107,8 @@ public final class NativeExport {
         return new Result(objects, List.copyOf(nativeRules), left);
     }
 
-    private static ObjectNode policy(String name, Group group, List<Validation> validations) {
+    private static ObjectNode policy(String name, Group group, List<Validation> validations, Set<String> skippable,
+            boolean requireReason) {
         ObjectNode policy = object(GROUP, "ValidatingAdmissionPolicy", name);
         ObjectNode spec = policy.putObject("spec");
         spec.put("failurePolicy", "Fail");
@@ -128,6 +130,8 @@ public final class NativeExport {
             ArrayNode variables = spec.putArray("variables");
             variables.addObject().put("name", "annotations").put("expression", annotations);
             variables.addObject().put("name", "podSpec").put("expression", NativeValidations.podSpecOf(group.kind));
+            variables.addObject().put("name", "skips").put("expression",
+                    NativeValidations.skipsOf(group.kind, requireReason));
             boolean legacyOnly = validations.stream().allMatch(v -> v.ruleId().equals("enabled-value"));
             String enabled = NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
             String legacy = NativeValidations.legacyEnabled()
@@ -158,6 +162,10 @@ public final class NativeExport {
             if (group.target == Target.POD && !validation.ruleId().equals("enabled-value")) {
                 // the other pod rules judge only pods that Dapr 1.17.3+ injects
                 expression = "!(" + NativeValidations.enabled() + ") || " + expression;
+            }
+            if (group.target == Target.POD && skippable.contains(validation.ruleId())) {
+                expression = "(" + NativeValidations.literal(validation.ruleId()) + " in " + NativeValidations.SKIPS
+                        + ") || " + expression;
             }
             list.addObject().put("expression", expression).put("messageExpression", validation.messageExpression())
                     .put("reason", "Forbidden");

@@ -32,6 +32,9 @@ public final class NativeValidations {
     /** The variable holding the pod's or the pod template's spec ({@code {}} when it has none). */
     public static final String POD_SPEC = "variables.podSpec";
 
+    /** The variable holding the rule ids an object's {@code daprguard.io/skip} exceptions name ({@link #skipsOf}). */
+    public static final String SKIPS = "variables.skips";
+
     /** What a validation applies to. */
     public enum Target {
         /** Pods and the pod templates of workloads whose {@code dapr.io/enabled} is {@code "true"} (any case). */
@@ -76,6 +79,29 @@ public final class NativeValidations {
             default -> "object.spec.template.?spec.orValue({})";
         };
     }
+
+    /**
+     * CEL for the rule ids skipped by the {@code daprguard.io/skip} annotations of the pod or template of
+     * {@code kind} and, for a workload, of the workload itself: each metadata's list counts only when it has no
+     * {@code daprguard.io/skip-until} (an end cannot be judged without a clock: such a skip is left to the webhook,
+     * and the rules apply) and, when {@code requireReason}, a non-blank {@code daprguard.io/skip-reason}. Whether a
+     * named rule may be skipped is decided by the validations, which check only skippable rules against this list.
+     */
+    public static String skipsOf(String kind, boolean requireReason) {
+        String skips = skipsIn(annotationsOf(kind), requireReason);
+        return kind.equals("Pod") ? skips
+                : skips + " + " + skipsIn("object.metadata.?annotations.orValue({})", requireReason);
+    }
+
+    private static String skipsIn(String annotations, boolean requireReason) {
+        String a = "(" + annotations + ")";
+        String applies = "(" + literal(SKIP) + " in " + a + " && !(" + literal(SKIP + "-until") + " in " + a + ")"
+                + (requireReason ? " && " + a + "[?" + literal(SKIP + "-reason") + "].orValue('').trim() != ''" : "")
+                + ")";
+        return "(" + applies + " ? " + a + "[" + literal(SKIP) + "].split(',').map(s, s.trim()) : [])";
+    }
+
+    private static final String SKIP = "daprguard.io/skip";
 
     /**
      * CEL true when the webhook reviews a pod or template with these annotations for every pod rule:
@@ -171,7 +197,7 @@ public final class NativeValidations {
     }
 
     /** A CEL single-quoted string literal holding {@code text} exactly. */
-    static String literal(String text) {
+    public static String literal(String text) {
         StringBuilder out = new StringBuilder("'");
         for (char c : text.toCharArray()) {
             if (c == '\\' || c == '\'') {

@@ -114,9 +114,24 @@ class ExportCommandTest {
                 + "[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"operations\":[\"CREATE\"],"
                 + "\"scope\":\"Namespaced\"}]");
         assertThat(pods.path("validations")).hasSize(5);
-        assertThat(pods.path("variables").toString()).isEqualTo("[{\"name\":\"annotations\",\"expression\":"
-                + "\"object.metadata.?annotations.orValue({})\"},{\"name\":\"podSpec\",\"expression\":"
-                + "\"object.?spec.orValue({})\"}]");
+        assertThat(pods.path("variables").get(0).toString()).isEqualTo("{\"name\":\"annotations\",\"expression\":"
+                + "\"object.metadata.?annotations.orValue({})\"}");
+        assertThat(pods.path("variables").get(1).toString()).isEqualTo("{\"name\":\"podSpec\",\"expression\":"
+                + "\"object.?spec.orValue({})\"}");
+        String a = "(object.metadata.?annotations.orValue({}))";
+        assertThat(pods.path("variables").get(2).path("expression").asString()).isEqualTo("(('daprguard.io/skip' in "
+                + a + " && !('daprguard.io/skip-until' in " + a + ")) ? " + a
+                + "['daprguard.io/skip'].split(',').map(s, s.trim()) : [])");
+        // a skippable (warn) rule checks the list; a deny rule that is not skippable does not
+        assertThat(pods.path("validations").toString()).contains("('api-token' in variables.skips) || ");
+        assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").toString())
+                .doesNotContain("in variables.skips");
+        // a workload's own metadata may carry the exception too
+        assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-workloads-warn").path("spec").path("variables")
+                .get(2).path("expression").asString()).endsWith(" + (('daprguard.io/skip' in "
+                + "(object.metadata.?annotations.orValue({})) && !('daprguard.io/skip-until' in "
+                + "(object.metadata.?annotations.orValue({})))) ? (object.metadata.?annotations.orValue({}))"
+                + "['daprguard.io/skip'].split(',').map(s, s.trim()) : [])");
     }
 
     @Test
@@ -171,6 +186,20 @@ class ExportCommandTest {
                 .isEqualTo("[{\"key\":\"kubernetes.io/metadata.name\",\"operator\":\"NotIn\",\"values\":"
                         + "[\"dapr-guard\",\"kube-system\"]},{\"key\":\"daprguard.io/mode\",\"operator\":\"NotIn\","
                         + "\"values\":[\"off\"]}]");
+    }
+
+    @Test
+    void aPolicyThatRequiresAReasonHonoursOnlySkipsThatGiveOne() throws Exception {
+        Path policy = Files.writeString(dir.resolve("application.yaml"),
+                "dapr-guard:\n  skip:\n    require-reason: true\n");
+
+        Run run = run("native", "--policy", policy.toString());
+
+        assertThat(run.code()).isZero();
+        assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-warn").path("spec").path("variables")
+                .get(2).path("expression").asString())
+                .contains(" && (object.metadata.?annotations.orValue({}))[?'daprguard.io/skip-reason'].orValue('')"
+                        + ".trim() != ''");
     }
 
     @Test
