@@ -7,6 +7,7 @@ import io.daprguard.rules.AppTokenRule;
 import io.daprguard.rules.ComponentScopesRule;
 import io.daprguard.rules.ConfigMetricsRule;
 import io.daprguard.rules.ConfigMtlsRule;
+import io.daprguard.rules.ConfigTracingRule;
 import io.daprguard.rules.EnabledValueRule;
 import io.daprguard.rules.LogLevelRule;
 import io.daprguard.rules.ServiceAccountTokenRule;
@@ -21,8 +22,7 @@ import java.util.List;
  *
  * <p>Pod rules read the variable {@value #ANNOTATIONS}: the annotations of the pod, or of the pod template of a
  * workload, which each policy declares for the kinds it matches ({@link #annotationsOf}). A value in a message is
- * quoted as the webhook quotes it ({@link Texts#quoted}) when it is printable ASCII; otherwise the message names it
- * without showing it.
+ * quoted as the webhook quotes it ({@link Texts#quoted}).
  */
 public final class NativeValidations {
 
@@ -125,6 +125,9 @@ public final class NativeValidations {
     public static List<Validation> all() {
         String enabled = ANNOTATIONS + "[" + literal(DaprAnnotations.ENABLED) + "]";
         String logLevel = ANNOTATIONS + "[" + literal(DaprAnnotations.LOG_LEVEL) + "]";
+        String tracingSet = "(object.?spec.?tracing.hasValue() && object.spec.tracing != null)";
+        String tracing = "object.spec.tracing";
+        String rateSet = "(type(" + tracing + ") == map && 'samplingRate' in " + tracing + ")";
         String appId = ANNOTATIONS + "[?" + literal(DaprAnnotations.APP_ID) + "].orValue('')";
         return List.of(
                 new Validation(EnabledValueRule.ID, Target.POD, "!(" + legacyEnabled() + ")",
@@ -170,6 +173,13 @@ public final class NativeValidations {
                         "!(" + isFalse("object.?spec.?mtls.?enabled") + ")",
                         message(ConfigMtlsRule.ID, literal("spec.mtls.enabled is false, so service-to-service calls"
                                 + " travel unencrypted and unauthenticated; remove it or set it to true"))),
+                new Validation(ConfigTracingRule.ID, Target.CONFIGURATION,
+                        tracingSet + " && " + rateSet + " && !(" + zero(tracing + ".samplingRate") + ")",
+                        message(ConfigTracingRule.ID, "!(" + tracingSet + ") ? " + literal("no spec.tracing, so no"
+                                + " traces are recorded; set tracing.samplingRate and an exporter (otel or zipkin)")
+                                + " : 'spec.tracing.samplingRate is ' + (" + rateSet + " ? '0' : 'not set') + "
+                                + literal(", so no traces are recorded; set it, for example to \"1\" (every request)"
+                                        + " or \"0.1\""))),
                 new Validation(ConfigMetricsRule.ID, Target.CONFIGURATION,
                         "!(" + isFalse("object.?spec.?metric.?enabled") + ")",
                         message(ConfigMetricsRule.ID, literal("spec.metric.enabled is false, so the sidecars export"
@@ -182,18 +192,32 @@ public final class NativeValidations {
                 + " || type(%1$s.value()) == string && %1$s.value().lowerAscii() == 'false')").formatted(optional);
     }
 
+    /**
+     * CEL: the value is zero as {@code new BigDecimal(text.strip())} reads a string (a sign, digits that are all 0
+     * with at most one point, an exponent), or a number equal to 0; anything else (null, a boolean, text that is not
+     * a number) is not.
+     */
+    private static String zero(String value) {
+        return ("(type(%1$s) == string && %1$s.trim().matches('^[+-]?(0+[.]?0*|[.]0+)([eE][+-]?[0-9]+)?$')"
+                + " || type(%1$s) == int && %1$s == 0 || type(%1$s) == uint && %1$s == 0u"
+                + " || type(%1$s) == double && %1$s == 0.0)").formatted(value);
+    }
+
     /** {@code '[id] ' + message}, as a messageExpression. */
     private static String message(String ruleId, String message) {
         return literal("[" + ruleId + "] ") + " + (" + message + ")";
     }
 
     /**
-     * CEL for a string value in double quotes, as {@link Texts#quoted}: at most {@value Texts#MAX_QUOTED} characters
-     * then {@code ...}, when it is printable ASCII; otherwise a description instead of the value.
+     * CEL for a string value in double quotes, as {@link Texts#quoted}: its first {@value Texts#MAX_QUOTED}
+     * characters, each one that is not printable ASCII written as {@code ?}, then {@code ...} if there were more.
+     * Characters are Unicode code points here and UTF-16 units in the webhook, so a character outside the Basic
+     * Multilingual Plane is one {@code ?} here and two there (and counts once towards the limit).
      */
     static String quoted(String value) {
-        return ("(%1$s.matches('^[ -~]*$') ? '\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
-                + " + '\"' : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
+        return ("('\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) : %1$s).split('')"
+                + ".map(c, c.matches('^[ -~]$') ? c : '?').join('') + (size(%1$s) > %2$d ? '...' : '') + '\"')")
+                .formatted(value, Texts.MAX_QUOTED);
     }
 
     /** A CEL single-quoted string literal holding {@code text} exactly. */

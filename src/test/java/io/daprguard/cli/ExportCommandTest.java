@@ -59,9 +59,9 @@ class ExportCommandTest {
         Run run = run("native");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).startsWith("# dapr-guard export native: 9 rules enforced by the kube-apiserver: "
+        assertThat(run.out()).startsWith("# dapr-guard export native: 10 rules enforced by the kube-apiserver: "
                 + "app-id, enabled-value, api-token, app-token, service-account-token, log-level, component-scopes, "
-                + "config-mtls, config-metrics\n");
+                + "config-mtls, config-tracing, config-metrics\n");
         assertThat(run.names()).containsExactly(
                 "ValidatingAdmissionPolicy/dapr-guard-pods-deny",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-pods-deny",
@@ -93,8 +93,7 @@ class ExportCommandTest {
         assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (no native form yet): "
                 + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, injected-sidecar, unknown-annotation, "
                 + "env-secrets, ssl-cert-dir, graceful-shutdown, component-secrets, component-metadata, "
-                + "component-auth, config-tracing, control-plane-ha, control-plane-resources, "
-                + "control-plane-namespace\n");
+                + "component-auth, control-plane-ha, control-plane-resources, control-plane-namespace\n");
 
         JsonNode deny = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny").path("spec");
         assertThat(deny.path("policyName").asString()).isEqualTo("dapr-guard-configurations-deny");
@@ -210,7 +209,7 @@ class ExportCommandTest {
 
         assertThat(strict.code()).isEqualTo(2);
         assertThat(strict.out()).isEmpty();
-        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 9 rules");
+        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 10 rules");
         assertThat(strict.err()).startsWith("dapr-guard export: left to the webhook (no native form yet): ");
     }
 
