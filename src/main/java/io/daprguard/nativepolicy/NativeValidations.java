@@ -127,7 +127,9 @@ public final class NativeValidations {
         String logLevel = ANNOTATIONS + "[" + literal(DaprAnnotations.LOG_LEVEL) + "]";
         String tracingSet = "(object.?spec.?tracing.hasValue() && object.spec.tracing != null)";
         String tracing = "object.spec.tracing";
-        String rateSet = "(type(" + tracing + ") == map && 'samplingRate' in " + tracing + ")";
+        // has(), not type(x) == map: in the kube-apiserver a field of a CRD's structural schema is an object type,
+        // not a map
+        String rateSet = "has(" + tracing + ".samplingRate)";
         String appId = ANNOTATIONS + "[?" + literal(DaprAnnotations.APP_ID) + "].orValue('')";
         return List.of(
                 new Validation(EnabledValueRule.ID, Target.POD, "!(" + legacyEnabled() + ")",
@@ -165,8 +167,7 @@ public final class NativeValidations {
                                 + " + " + literal(" is not a Dapr log level; use debug, info, warn, error or fatal"))),
                 new Validation(ComponentScopesRule.ID, Target.COMPONENT,
                         "has(object.scopes) && type(object.scopes) == list && size(object.scopes) > 0",
-                        message(ComponentScopesRule.ID, "has(object.spec) && type(object.spec) == map"
-                                + " && has(object.spec.scopes) ? " + literal("scopes is under spec, where Dapr ignores"
+                        message(ComponentScopesRule.ID, "has(object.spec) && has(object.spec.scopes) ? " + literal("scopes is under spec, where Dapr ignores"
                                 + " it; move it to the top level of the Component") + " : " + literal("no scopes, so"
                                 + " every app in the namespace loads this component; add scopes: [<app-id>, ...]"))),
                 new Validation(ConfigMtlsRule.ID, Target.CONFIGURATION,
