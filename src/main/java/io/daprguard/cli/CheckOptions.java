@@ -1,7 +1,6 @@
 package io.daprguard.cli;
 
 import io.daprguard.policy.Mode;
-import io.daprguard.rules.Action;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.Rules;
 import java.nio.file.Path;
@@ -11,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -194,13 +193,8 @@ record CheckOptions(
             "(default: dapr-guard.mode of the policy file, else enforce)"})
         String mode;
 
-        @Option(names = "--rule", paramLabel = "ID=ACTION",
-                description = "set a rule's action: deny, warn or off (repeatable)")
-        List<String> rules = new ArrayList<>();
-
-        @Option(names = "--policy", paramLabel = "FILE",
-                description = "the server's application.yaml; only its dapr-guard: keys apply")
-        String policy;
+        @Mixin
+        PolicyOptions policyOptions = new PolicyOptions();
 
         @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = {
             "namespace of objects that set none (default \"default\");",
@@ -259,10 +253,7 @@ record CheckOptions(
             }
             Output format = output == null ? Output.TEXT : output(value("--output", output));
             Mode chosenMode = mode == null ? null : mode(value("--mode", mode));
-            Map<String, String> actions = new LinkedHashMap<>();
-            for (String rule : rules) {
-                rule(value("--rule", rule), actions);
-            }
+            Map<String, String> actions = policyOptions.rules();
             for (String file : daprValues) {
                 value("--dapr-values", file);
             }
@@ -294,7 +285,7 @@ record CheckOptions(
                 throw new UsageException("--output patch needs --cluster --recommend");
             }
             return new CheckOptions(files, daprValues, format, chosenMode, actions,
-                    policy == null ? null : Path.of(value("--policy", policy)), chosenNamespace, verbose, false,
+                    policyOptions.policy(), chosenNamespace, verbose, false,
                     target);
         }
 
@@ -324,26 +315,6 @@ record CheckOptions(
                 case "audit" -> Mode.AUDIT;
                 default -> throw new UsageException("--mode '" + value + "' is not valid; use enforce or audit");
             };
-        }
-
-        private static void rule(String value, Map<String, String> actions) throws UsageException {
-            int equals = value.indexOf('=');
-            if (equals <= 0) {
-                throw new UsageException("--rule '" + value + "' is not valid; use ID=ACTION,"
-                        + " e.g. sidecar-resources=warn");
-            }
-            String id = value.substring(0, equals).strip();
-            String action = value.substring(equals + 1).strip();
-            if (Rules.byId(id).isEmpty()) {
-                throw new UsageException("--rule " + value + ": unknown rule '" + id + "'; the rules are "
-                        + Rules.all().stream().map(Rule::id).collect(Collectors.joining(", ")));
-            }
-            try {
-                actions.put(id, Action.parse(action).configName());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--rule " + value + ": action '" + action + "' is not valid;"
-                        + " use deny, warn or off");
-            }
         }
 
         private static String namespace(String value) throws UsageException {

@@ -8,13 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
@@ -57,13 +56,8 @@ final class ExportCommand {
         @Parameters(index = "0", paramLabel = "TARGET", description = "native", arity = "0..1")
         String target;
 
-        @Option(names = "--policy", paramLabel = "FILE",
-                description = "the server's application.yaml; only its dapr-guard: keys apply")
-        Path policy;
-
-        @Option(names = "--rule", paramLabel = "ID=ACTION",
-                description = "set a rule's action: deny, warn or off (repeatable)")
-        List<String> rules = new ArrayList<>();
+        @Mixin
+        PolicyOptions policyOptions = new PolicyOptions();
 
         @Option(names = "--exclude-namespace", paramLabel = "NS", description = {
             "a namespace the policies never apply to (repeatable; kube-system always)"})
@@ -108,17 +102,11 @@ final class ExportCommand {
             return usageError("--kube-version " + spec.kubeVersion + ": ValidatingAdmissionPolicy is served in "
                     + "admissionregistration.k8s.io/v1 from Kubernetes 1.30", err);
         }
-        Map<String, String> rules = new LinkedHashMap<>();
-        for (String rule : spec.rules) {
-            int equals = rule.indexOf('=');
-            if (equals <= 0) {
-                return usageError("--rule '" + rule + "' is not valid; use ID=ACTION, e.g. log-level=deny", err);
-            }
-            rules.put(rule.substring(0, equals).strip(), rule.substring(equals + 1).strip());
-        }
         Policy policy;
         try {
-            policy = PolicyLoader.load(spec.policy, rules);
+            policy = PolicyLoader.load(spec.policyOptions.policy(), spec.policyOptions.rules());
+        } catch (UsageException e) {
+            return usageError(e.getMessage(), err);
         } catch (PolicyLoader.PolicyException e) {
             err.println(NAME + ": " + e.getMessage());
             return 2;
