@@ -60,23 +60,24 @@ public final class NativeValidations {
     /**
      * CEL for the annotations of the pod or pod template of {@code kind}: {@code object.metadata} for a Pod,
      * {@code object.spec.jobTemplate.spec.template.metadata} for a CronJob, {@code object.spec.template.metadata}
-     * for the other workloads; {@code {}} when it has none.
+     * for the other workloads; {@code {}} when it has none, or when a level on the way is absent.
      */
     public static String annotationsOf(String kind) {
-        String metadata = switch (kind) {
-            case "Pod" -> "object.metadata";
-            case "CronJob" -> "object.spec.jobTemplate.spec.template.metadata";
-            default -> "object.spec.template.metadata";
+        // every optional level behind ?., so that an absent one is "no annotations", never an error (an error in a
+        // matchCondition applies the failurePolicy)
+        return switch (kind) {
+            case "Pod" -> "object.metadata.?annotations.orValue({})";
+            case "CronJob" -> "object.spec.jobTemplate.?spec.?template.?metadata.?annotations.orValue({})";
+            default -> "object.spec.?template.?metadata.?annotations.orValue({})";
         };
-        return metadata + ".?annotations.orValue({})";
     }
 
     /** CEL for the pod spec of {@code kind}, as {@link #annotationsOf} finds the metadata; {@code {}} when absent. */
     public static String podSpecOf(String kind) {
         return switch (kind) {
             case "Pod" -> "object.?spec.orValue({})";
-            case "CronJob" -> "object.spec.jobTemplate.spec.template.?spec.orValue({})";
-            default -> "object.spec.template.?spec.orValue({})";
+            case "CronJob" -> "object.spec.jobTemplate.?spec.?template.?spec.orValue({})";
+            default -> "object.spec.?template.?spec.orValue({})";
         };
     }
 
