@@ -37,6 +37,10 @@ public final class NativeExport {
     private static final String MODE_LABEL = "daprguard.io/mode";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** Dapr's control-plane services as its Helm chart names them (PolicyEngine's Target.CONTROL_PLANE_NAMES). */
+    private static final String CONTROL_PLANE_NAMES = "['dapr-operator', 'dapr-sentry', 'dapr-sidecar-injector',"
+            + " 'dapr-placement-server', 'dapr-scheduler-server', 'dapr-dashboard']";
+
     /** Kubernetes' kinds a group of policies matches, with the path of the reviewed part for UPDATE. */
     private enum Group {
         PODS("pods", Target.POD, "Pod"),
@@ -143,6 +147,13 @@ public final class NativeExport {
                 conditions.addObject().put("name", "not-a-mirror-pod").put("expression",
                         "!('kubernetes.io/config.mirror' in object.metadata.?annotations.orValue({}))");
             }
+        }
+        if (group == Group.WORKLOADS) {
+            // Dapr's own Deployments and StatefulSets are judged by the control-plane rules, not the pod rules
+            conditions.addObject().put("name", "not-the-dapr-control-plane").put("expression",
+                    "!(request.kind.kind in ['Deployment', 'StatefulSet'] && (object.metadata.?labels.orValue({})"
+                            + "[?'app.kubernetes.io/part-of'].orValue('') == 'dapr' || object.metadata.?name.orValue('')"
+                            + " in " + CONTROL_PLANE_NAMES + "))");
         }
         String reviewed = switch (group) {
             case PODS -> null;
