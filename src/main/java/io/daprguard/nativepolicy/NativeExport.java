@@ -175,8 +175,7 @@ public final class NativeExport {
                 expression = "!(" + NativeValidations.enabled() + ") || " + expression;
             }
             if (group.target == Target.POD && skippable.contains(validation.ruleId())) {
-                expression = "(" + NativeValidations.literal(validation.ruleId()) + " in " + NativeValidations.SKIPS
-                        + ") || " + expression;
+                expression = NativeValidations.skips(validation.ruleId()) + " || " + expression;
             }
             list.addObject().put("expression", expression).put("messageExpression", validation.messageExpression())
                     .put("reason", "Forbidden");

@@ -32,7 +32,7 @@ public final class NativeValidations {
     /** The variable holding the pod's or the pod template's spec ({@code {}} when it has none). */
     public static final String POD_SPEC = "variables.podSpec";
 
-    /** The variable holding the rule ids an object's {@code daprguard.io/skip} exceptions name ({@link #skipsOf}). */
+    /** The variable holding an object's {@code daprguard.io/skip} lists, comma-joined ({@link #skipsOf}). */
     public static final String SKIPS = "variables.skips";
 
     /** What a validation applies to. */
@@ -82,7 +82,8 @@ public final class NativeValidations {
     }
 
     /**
-     * CEL for the rule ids skipped by the {@code daprguard.io/skip} annotations of the pod or template of
+     * CEL for the comma-separated rule ids (as written: {@link #skips} matches them) of the {@code daprguard.io/skip}
+     * annotations of the pod or template of
      * {@code kind} and, for a workload, of the workload itself: each metadata's list counts only when it has no
      * {@code daprguard.io/skip-until} (an end cannot be judged without a clock: such a skip is left to the webhook,
      * and the rules apply) and, when {@code requireReason}, a non-blank {@code daprguard.io/skip-reason}. Whether a
@@ -91,7 +92,7 @@ public final class NativeValidations {
     public static String skipsOf(String kind, boolean requireReason) {
         String skips = skipsIn(annotationsOf(kind), requireReason);
         return kind.equals("Pod") ? skips
-                : skips + " + " + skipsIn("object.metadata.?annotations.orValue({})", requireReason);
+                : skips + " + ',' + " + skipsIn("object.metadata.?annotations.orValue({})", requireReason);
     }
 
     private static String skipsIn(String annotations, boolean requireReason) {
@@ -99,7 +100,7 @@ public final class NativeValidations {
         String applies = "(" + literal(SKIP) + " in " + a + " && !(" + literal(SKIP + "-until") + " in " + a + ")"
                 + (requireReason ? " && " + a + "[?" + literal(SKIP + "-reason") + "].orValue('').trim() != ''" : "")
                 + ")";
-        return "(" + applies + " ? " + a + "[" + literal(SKIP) + "].split(',').map(s, s.trim()) : [])";
+        return "(" + applies + " ? " + a + "[" + literal(SKIP) + "] : '')";
     }
 
     private static final String SKIP = "daprguard.io/skip";
@@ -211,16 +212,25 @@ public final class NativeValidations {
     }
 
     /**
-     * CEL for a string value in double quotes, as {@link Texts#quoted}: its first {@value Texts#MAX_QUOTED}
-     * characters, each one that is not printable ASCII written as {@code ?}, then {@code ...} if there were more.
-     * Characters are Unicode code points here and UTF-16 units in the webhook, so a character outside the Basic
-     * Multilingual Plane is one {@code ?} here and two there (and counts once towards the limit).
+     * CEL for a string value in double quotes, as {@link Texts#quoted}, when it is printable ASCII: its first
+     * {@value Texts#MAX_QUOTED} characters, then {@code ...} if there were more. Any other value is described instead
+     * of shown (the webhook writes {@code ?} for each character that is not printable ASCII): doing that per character
+     * in CEL needs a split and a map over a string of unknown size, whose estimated cost the kube-apiserver would
+     * refuse. Every function here is linear in the value's size.
      */
     static String quoted(String value) {
-        return ("('\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) : %1$s).split('')"
-                + ".map(c, c.matches('^[ -~]$') ? c : '?').join('') + (size(%1$s) > %2$d ? '...' : '') + '\"')")
-                .formatted(value, Texts.MAX_QUOTED);
+        return ("(%1$s.matches('^[ -~]*$') ? '\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
+                + " + '\"' : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
     }
+
+    /** CEL: the skip list (a {@link #skipsOf} string) names the rule, between commas, with white space around. */
+    public static String skips(String ruleId) {
+        return SKIPS + ".matches(" + literal("(^|,)" + WHITE_SPACE + "*" + ruleId + WHITE_SPACE + "*(,|$)") + ")";
+    }
+
+    /** What Java's {@code String.strip()} removes (Character.isWhitespace), as an RE2 class. */
+    private static final String WHITE_SPACE = "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x{1680}\\x{2000}-\\x{2006}"
+            + "\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}]";
 
     /** A CEL single-quoted string literal holding {@code text} exactly. */
     public static String literal(String text) {
