@@ -116,7 +116,8 @@ final class ExportCommand {
         NativeExport.Result result = NativeExport.export(policy, excluded);
         StringBuilder yaml = new StringBuilder("# dapr-guard export native: ").append(result.nativeRules().size())
                 .append(" rules enforced by the kube-apiserver: ").append(String.join(", ", result.nativeRules()))
-                .append('\n');
+                .append("\n# with the webhook beside them, set dapr-guard.native-rules: [")
+                .append(String.join(", ", result.nativeRules())).append("] on the server (not enforced twice)\n");
         for (ObjectNode object : result.objects()) {
             yaml.append(YAML.writeValueAsString(object));
         }

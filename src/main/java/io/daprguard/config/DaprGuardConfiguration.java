@@ -7,6 +7,7 @@ import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
 import io.daprguard.rules.SidecarDefaultsSource;
 import java.time.Clock;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,10 +30,19 @@ public class DaprGuardConfiguration {
         return policy;
     }
 
-    /** The engine; with {@code rightsizing.apply: defaults}, pods get their workload's recommended defaults. */
+    /**
+     * The admission engine: the policy without the rules native admission policies enforce
+     * ({@code dapr-guard.native-rules}); with {@code rightsizing.apply: defaults}, pods get their workload's
+     * recommended defaults.
+     */
     @Bean
-    PolicyEngine policyEngine(Policy policy, ObjectProvider<SidecarDefaultsSource> defaults) {
-        return new PolicyEngine(policy, Clock.systemUTC(), defaults.getIfAvailable(() -> SidecarDefaultsSource.POLICY));
+    PolicyEngine policyEngine(DaprGuardProperties properties, ObjectProvider<SidecarDefaultsSource> defaults) {
+        if (!properties.nativeRules().isEmpty()) {
+            log.info("dapr-guard admission: left to the kube-apiserver's native policies: {}",
+                    new TreeSet<>(properties.nativeRules()));
+        }
+        return new PolicyEngine(properties.toAdmissionPolicy(), Clock.systemUTC(),
+                defaults.getIfAvailable(() -> SidecarDefaultsSource.POLICY));
     }
 
     @Bean

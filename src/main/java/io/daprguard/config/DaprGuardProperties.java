@@ -1,5 +1,6 @@
 package io.daprguard.config;
 
+import io.daprguard.nativepolicy.NativeValidations;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.SkipRules;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -61,7 +63,8 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Components components,
         @NotNull @Valid @DefaultValue Audit audit,
         @NotNull @Valid @DefaultValue ControlPlane controlPlane,
-        @NotNull @Valid @DefaultValue Rightsizing rightsizing) {
+        @NotNull @Valid @DefaultValue Rightsizing rightsizing,
+        Set<String> nativeRules) {
 
     /**
      * @param memoryLimits advise memory limits on control-plane pods, as the seed guideline's table does (default
@@ -342,6 +345,25 @@ public record DaprGuardProperties(
         if (mode != null && sidecar != null) {
             toPolicy(mode, mutateTemplates, sidecar, rules, skippable);
         }
+        nativeRules = nativeRules == null ? Set.of() : Set.copyOf(nativeRules);
+        Set<String> expressible = new TreeSet<>();
+        NativeValidations.all().forEach(v -> expressible.add(v.ruleId()));
+        for (String id : new TreeSet<>(nativeRules)) {
+            if (!expressible.contains(id)) {
+                throw new IllegalArgumentException("dapr-guard.native-rules names " + id + ", which has no native"
+                        + " form, so nothing would enforce it; the rules export native writes are "
+                        + String.join(", ", expressible));
+            }
+        }
+    }
+
+    /**
+     * The policy of the admission webhook: {@link #toPolicy()} with the {@code native-rules} off, because native
+     * admission policies (from {@code export native}) enforce them in the kube-apiserver. The audit keeps
+     * {@link #toPolicy()}.
+     */
+    public Policy toAdmissionPolicy() {
+        return toPolicy().withRulesOff(nativeRules);
     }
 
     /** The engine's policy; the values were checked when bound. */

@@ -92,6 +92,22 @@ public record Policy(
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules, advised);
     }
 
+    /** This policy with the given rules off (unknown ids are refused). */
+    public Policy withRulesOff(Set<String> ruleIds) {
+        if (ruleIds.isEmpty()) {
+            return this;
+        }
+        Map<String, Action> off = new LinkedHashMap<>(actions);
+        for (String id : ruleIds) {
+            if (!off.containsKey(id)) {
+                throw new IllegalArgumentException("unknown rule " + id);
+            }
+            off.put(id, Action.OFF);
+        }
+        return new Policy(mode, off, skippable, defaults, mutateTemplates, secretNames, skipRules,
+                controlPlaneMemoryLimits);
+    }
+
     public Action action(String ruleId) {
         return actions.get(ruleId);
     }

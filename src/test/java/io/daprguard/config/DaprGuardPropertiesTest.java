@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.policy.PolicyEngine;
 import io.daprguard.policy.SkipRules;
 import java.time.Duration;
 import io.daprguard.rules.Action;
@@ -200,6 +201,28 @@ class DaprGuardPropertiesTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(io.daprguard.cluster.ClusterAuditService.class).leading()).isFalse();
                 });
+    }
+
+    @Test
+    void nativeRulesAreLeftToTheApiserverAtAdmissionButStillAudited() {
+        runner.withPropertyValues("dapr-guard.native-rules=config-mtls,log-level").run(context -> {
+            assertThat(context.getBean(Policy.class).action("config-mtls")).as("the audit's policy")
+                    .isEqualTo(Action.DENY);
+            assertThat(context.getBean(Policy.class).action("log-level")).isEqualTo(Action.WARN);
+            Policy admission = context.getBean(PolicyEngine.class).policy();
+            assertThat(admission.action("config-mtls")).as("the webhook's").isEqualTo(Action.OFF);
+            assertThat(admission.action("log-level")).isEqualTo(Action.OFF);
+            assertThat(admission.action("api-token")).isEqualTo(Action.WARN);
+        });
+        runner.run(context -> assertThat(context.getBean(PolicyEngine.class).policy().action("config-mtls"))
+                .isEqualTo(Action.DENY));
+    }
+
+    @Test
+    void aNativeRuleWithoutANativeFormFailsStartup() {
+        assertStartupFails("dapr-guard.native-rules=config-mtls,sidecar-resources",
+                "dapr-guard.native-rules names sidecar-resources, which has no native form, so nothing would enforce"
+                        + " it; the rules export native writes are ");
     }
 
     private void assertStartupFails(String property, String message) {
