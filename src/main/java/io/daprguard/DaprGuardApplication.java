@@ -1,12 +1,6 @@
 package io.daprguard;
 
-import io.daprguard.cli.CheckCommand;
 import io.daprguard.cli.Launcher;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -32,18 +26,13 @@ import org.springframework.context.annotation.FilterType;
 public class DaprGuardApplication {
 
     /**
-     * Runs the webhook server (no arguments, or {@code --name=value} options only), or with {@code check} as the first
-     * argument the offline {@link CheckCommand}, which needs no Spring context, web server or certificates. Anything
-     * else prints the usage and exits 2 ({@link Launcher}).
+     * Runs the webhook server (no arguments, or {@code --name=value} options only), or the command the first argument
+     * names ({@code check}, {@code export}), which needs no Spring context, web server or certificates. Anything else
+     * prints the usage and exits 2 ({@link Launcher}).
      */
     public static void main(String[] args) {
-        if (args.length > 0 && "check".equals(args[0])) {
-            System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length)));
-        }
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int code = Launcher.dispatch(args, System.in, System.out, err);
+        int code = Launcher.run(args);
         if (code != Launcher.SERVER) {
-            System.out.flush();
             System.exit(code);
         }
         SpringApplication.run(DaprGuardApplication.class, args);

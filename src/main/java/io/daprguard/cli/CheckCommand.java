@@ -5,9 +5,6 @@ import io.daprguard.cli.ManifestReader.Manifest;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.rules.MalformedObjectException;
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,25 +35,6 @@ public final class CheckCommand {
     static final String NAME = "dapr-guard check";
 
     private CheckCommand() {}
-
-    /**
-     * Runs the command on the process's standard streams.
-     *
-     * @param args the arguments after {@code check}
-     * @return the exit code
-     */
-    public static int run(String... args) {
-        quietLogging();
-        PrintStream out = new PrintStream(
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)), false, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        try {
-            return run(args, System.in, out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
-    }
 
     /** Runs the command on the given streams (for tests). */
     static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -193,21 +171,4 @@ public final class CheckCommand {
         return path + " must be " + e.expected() + hint;
     }
 
-    /**
-     * No library may print to standard output, and none needs to log: Spring's commons-logging gets its no-op log
-     * and SLF4J its no-op provider, unless the user chose others with {@code -D}. This also spares the run the
-     * start-up of a logging system.
-     */
-    private static void quietLogging() {
-        setIfAbsent("org.apache.commons.logging.LogFactory", "org.apache.commons.logging.impl.LogFactoryImpl");
-        setIfAbsent("org.apache.commons.logging.Log", "org.apache.commons.logging.impl.NoOpLog");
-        setIfAbsent("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-        setIfAbsent("slf4j.internal.verbosity", "ERROR");
-    }
-
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
 }

@@ -1,8 +1,12 @@
 package io.daprguard.cli;
 
 import io.daprguard.dapr.Nearest;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,6 +43,45 @@ public final class Launcher {
                   export   write the rules as ValidatingAdmissionPolicies for the kube-apiserver
                            (java -jar dapr-guard.jar export --help)
                 """;
+    }
+
+    /**
+     * Runs what the command line of the process asks for on its standard streams: a subcommand (standard output
+     * buffered, and no library logging), or the usage.
+     *
+     * @return {@link #SERVER} when the arguments are for the server; otherwise the exit code
+     */
+    public static int run(String[] args) {
+        if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
+            quietLogging();
+        }
+        PrintStream out = new PrintStream(
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        try {
+            return dispatch(args, System.in, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * No library may print to standard output, and none needs to log: Spring's commons-logging gets its no-op log
+     * and SLF4J its no-op provider, unless the user chose others with {@code -D}. This also spares a command the
+     * start-up of a logging system.
+     */
+    private static void quietLogging() {
+        setIfAbsent("org.apache.commons.logging.LogFactory", "org.apache.commons.logging.impl.LogFactoryImpl");
+        setIfAbsent("org.apache.commons.logging.Log", "org.apache.commons.logging.impl.NoOpLog");
+        setIfAbsent("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        setIfAbsent("slf4j.internal.verbosity", "ERROR");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /**

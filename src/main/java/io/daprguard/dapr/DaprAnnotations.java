@@ -164,7 +164,8 @@ public final class DaprAnnotations {
     public static final Set<String> APP_PROTOCOLS = Set.of("http", "grpc", "https", "grpcs", "h2c");
 
     /** The values Dapr's {@code IsTruthy} took as true (after trimming and lower-casing). */
-    private static final Set<String> LEGACY_TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
+    /** What Dapr's {@code IsTruthy} accepted, lower-cased and trimmed. */
+    public static final Set<String> LEGACY_TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
 
     /** Suggestions among {@link #KNOWN}, same order, for {@link #nearestKnown}. */
     private static final Nearest NEAREST_KNOWN = new Nearest(List.copyOf(KNOWN));

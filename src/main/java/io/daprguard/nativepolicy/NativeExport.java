@@ -4,6 +4,7 @@ import io.daprguard.nativepolicy.NativeValidations.Target;
 import io.daprguard.nativepolicy.NativeValidations.Validation;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.policy.PolicyEngine;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.Rules;
@@ -37,9 +38,6 @@ public final class NativeExport {
     private static final String MODE_LABEL = "daprguard.io/mode";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** Dapr's control-plane services as its Helm chart names them (PolicyEngine's Target.CONTROL_PLANE_NAMES). */
-    private static final String CONTROL_PLANE_NAMES = "['dapr-operator', 'dapr-sentry', 'dapr-sidecar-injector',"
-            + " 'dapr-placement-server', 'dapr-scheduler-server', 'dapr-dashboard']";
 
     /** Kubernetes' kinds a group of policies matches, with the path of the reviewed part for UPDATE. */
     private enum Group {
@@ -91,8 +89,7 @@ public final class NativeExport {
                 }
                 if (!validations.isEmpty()) {
                     String name = "dapr-guard-" + group.name + "-" + action.configName();
-                    objects.add(policy(name, group, validations, policy.skippable(),
-                            policy.skipRules().requireReason()));
+                    objects.add(admissionPolicy(name, group, validations, policy));
                     boolean audit = policy.mode() == Mode.AUDIT;
                     objects.add(binding(name, name, action, audit, audit ? "off" : null, excludedNamespaces));
                     if (!audit) {
@@ -111,10 +108,12 @@ public final class NativeExport {
         return new Result(objects, List.copyOf(nativeRules), left);
     }
 
-    private static ObjectNode policy(String name, Group group, List<Validation> validations, Set<String> skippable,
-            boolean requireReason) {
-        ObjectNode policy = object(GROUP, "ValidatingAdmissionPolicy", name);
-        ObjectNode spec = policy.putObject("spec");
+    /** The ValidatingAdmissionPolicy of one kind group with these validations (skips as {@code policy} allows). */
+    private static ObjectNode admissionPolicy(String name, Group group, List<Validation> validations, Policy policy) {
+        Set<String> skippable = policy.skippable();
+        boolean requireReason = policy.skipRules().requireReason();
+        ObjectNode vap = object(GROUP, "ValidatingAdmissionPolicy", name);
+        ObjectNode spec = vap.putObject("spec");
         spec.put("failurePolicy", "Fail");
         ArrayNode rules = spec.putObject("matchConstraints").putArray("resourceRules");
         switch (group) {
@@ -145,15 +144,18 @@ public final class NativeExport {
             // not a mirror pod: the kubelet's static pods are not reviewed
             if (group == Group.PODS) {
                 conditions.addObject().put("name", "not-a-mirror-pod").put("expression",
-                        "!('kubernetes.io/config.mirror' in object.metadata.?annotations.orValue({}))");
+                        "!(" + NativeValidations.literal(PolicyEngine.MIRROR_ANNOTATION)
+                                + " in object.metadata.?annotations.orValue({}))");
             }
         }
         if (group == Group.WORKLOADS) {
             // Dapr's own Deployments and StatefulSets are judged by the control-plane rules, not the pod rules
             conditions.addObject().put("name", "not-the-dapr-control-plane").put("expression",
-                    "!(request.kind.kind in ['Deployment', 'StatefulSet'] && (object.metadata.?labels.orValue({})"
-                            + "[?'app.kubernetes.io/part-of'].orValue('') == 'dapr' || object.metadata.?name.orValue('')"
-                            + " in " + CONTROL_PLANE_NAMES + "))");
+                    "!(request.kind.kind in ['Deployment', 'StatefulSet'] && (object.metadata.?labels.orValue({})[?"
+                            + NativeValidations.literal(io.daprguard.policy.Target.PART_OF_LABEL) + "].orValue('') == "
+                            + NativeValidations.literal(io.daprguard.policy.Target.CONTROL_PLANE_PART_OF)
+                            + " || object.metadata.?name.orValue('') in "
+                            + NativeValidations.list(io.daprguard.policy.Target.CONTROL_PLANE_NAMES) + "))");
         }
         String reviewed = switch (group) {
             case PODS -> null;
@@ -180,7 +182,7 @@ public final class NativeExport {
             list.addObject().put("expression", expression).put("messageExpression", validation.messageExpression())
                     .put("reason", "Forbidden");
         }
-        return policy;
+        return vap;
     }
 
     private static void rule(ArrayNode rules, String group, List<String> resources, List<String> operations) {

@@ -12,7 +12,10 @@ import io.daprguard.rules.EnabledValueRule;
 import io.daprguard.rules.LogLevelRule;
 import io.daprguard.rules.ServiceAccountTokenRule;
 import io.daprguard.rules.Texts;
+import io.daprguard.policy.PolicyEngine;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * dapr-guard's rules as ValidatingAdmissionPolicy validations: for each rule CEL expresses as the webhook judges it,
@@ -97,13 +100,11 @@ public final class NativeValidations {
 
     private static String skipsIn(String annotations, boolean requireReason) {
         String a = "(" + annotations + ")";
-        String applies = "(" + literal(SKIP) + " in " + a + " && !(" + literal(SKIP + "-until") + " in " + a + ")"
-                + (requireReason ? " && " + a + "[?" + literal(SKIP + "-reason") + "].orValue('').trim() != ''" : "")
-                + ")";
-        return "(" + applies + " ? " + a + "[" + literal(SKIP) + "] : '')";
+        String applies = "(" + literal(PolicyEngine.SKIP_ANNOTATION) + " in " + a + " && !("
+                + literal(PolicyEngine.SKIP_UNTIL_ANNOTATION) + " in " + a + ")" + (requireReason ? " && " + a + "[?"
+                + literal(PolicyEngine.SKIP_REASON_ANNOTATION) + "].orValue('').trim() != ''" : "") + ")";
+        return "(" + applies + " ? " + a + "[" + literal(PolicyEngine.SKIP_ANNOTATION) + "] : '')";
     }
-
-    private static final String SKIP = "daprguard.io/skip";
 
     /**
      * CEL true when the webhook reviews a pod or template with these annotations for every pod rule:
@@ -119,12 +120,18 @@ public final class NativeValidations {
      */
     public static String legacyEnabled() {
         String value = ANNOTATIONS + "[?" + literal(DaprAnnotations.ENABLED) + "].orValue('')";
-        return "%1$s.trim().lowerAscii() in ['y', 'yes', 'true', 't', 'on', '1'] && %1$s.lowerAscii() != 'true'"
-                .formatted(value);
+        return "%1$s.trim().lowerAscii() in %2$s && %1$s.lowerAscii() != 'true'"
+                .formatted(value, list(DaprAnnotations.LEGACY_TRUTHY));
     }
 
     /** The validations, in the order of the rules table. */
     public static List<Validation> all() {
+        return ALL;
+    }
+
+    private static final List<Validation> ALL = validations();
+
+    private static List<Validation> validations() {
         String enabled = ANNOTATIONS + "[" + literal(DaprAnnotations.ENABLED) + "]";
         String logLevel = ANNOTATIONS + "[" + literal(DaprAnnotations.LOG_LEVEL) + "]";
         String tracingSet = "(object.?spec.?tracing.hasValue() && object.spec.tracing != null)";
@@ -133,60 +140,54 @@ public final class NativeValidations {
         // not a map
         String rateSet = "has(" + tracing + ".samplingRate)";
         String appId = ANNOTATIONS + "[?" + literal(DaprAnnotations.APP_ID) + "].orValue('')";
+        int maxAppId = AppIdRule.MAX_LENGTH;
         return List.of(
                 new Validation(EnabledValueRule.ID, Target.POD, "!(" + legacyEnabled() + ")",
                         message(EnabledValueRule.ID, literal(DaprAnnotations.ENABLED + " ") + " + " + quoted(enabled)
-                                + " + " + literal(" gets no sidecar from Dapr 1.17.3+ (and 1.18); write \"true\""))),
+                                + " + " + literal(EnabledValueRule.NO_SIDECAR))),
                 new Validation(AppIdRule.ID, Target.POD,
-                        "size(" + appId + ") > 0 && size(" + appId + ") <= 58 && (" + appId
-                                + " + '-dapr').matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
-                        message(AppIdRule.ID, "size(" + appId + ") == 0 ? " + literal(DaprAnnotations.APP_ID
-                                + " is not set (pods made by a controller have no name to fall back on, and the Dapr"
-                                + " injector itself denies such a pod); add " + DaprAnnotations.APP_ID
-                                + ": <your-app>") + " : size(" + appId + ") > 58 ? "
-                                + literal(DaprAnnotations.APP_ID + " is ") + " + string(size(" + appId + ")) + "
-                                + literal(" characters and the Dapr injector itself denies such a pod (Dapr names a"
-                                        + " Service <app-id>-dapr); shorten it to at most 58")
-                                + " : " + literal(DaprAnnotations.APP_ID + " ") + " + " + quoted(appId) + " + "
-                                + literal(" is not a DNS-1123 label and the Dapr injector itself denies such a pod;"
-                                        + " use lower-case letters, digits and '-', starting with a letter or digit"))),
+                        "size(" + appId + ") > 0 && size(" + appId + ") <= " + maxAppId + " && (" + appId
+                                + " + '-dapr').matches(" + literal("^" + AppIdRule.DNS_1123_LABEL_REGEX + "$") + ")",
+                        message(AppIdRule.ID, "size(" + appId + ") == 0 ? " + literal(AppIdRule.NOT_SET)
+                                + " : size(" + appId + ") > " + maxAppId + " ? " + literal(DaprAnnotations.APP_ID
+                                + " is ") + " + string(size(" + appId + ")) + " + literal(AppIdRule.TOO_LONG) + " : "
+                                + literal(DaprAnnotations.APP_ID + " ") + " + " + quoted(appId) + " + "
+                                + literal(AppIdRule.NOT_A_LABEL))),
                 new Validation(ApiTokenRule.ID, Target.POD,
                         literal(DaprAnnotations.API_TOKEN_SECRET) + " in " + ANNOTATIONS,
-                        message(ApiTokenRule.ID, literal("the Dapr API accepts calls without a token; set "
-                                + DaprAnnotations.API_TOKEN_SECRET + " to a Secret with key token"))),
+                        message(ApiTokenRule.ID, literal(ApiTokenRule.MESSAGE))),
                 new Validation(AppTokenRule.ID, Target.POD,
                         literal(DaprAnnotations.APP_TOKEN_SECRET) + " in " + ANNOTATIONS,
-                        message(AppTokenRule.ID, literal("the app cannot tell Dapr's calls from others; set "
-                                + DaprAnnotations.APP_TOKEN_SECRET + " to a Secret with key token"))),
+                        message(AppTokenRule.ID, literal(AppTokenRule.MESSAGE))),
                 new Validation(ServiceAccountTokenRule.ID, Target.POD,
                         POD_SPEC + ".?automountServiceAccountToken.orValue(true) == false",
-                        message(ServiceAccountTokenRule.ID, literal("the pod mounts a service account token; set"
-                                + " automountServiceAccountToken: false unless the app calls the Kubernetes API"))),
+                        message(ServiceAccountTokenRule.ID, literal(ServiceAccountTokenRule.MESSAGE))),
                 new Validation(LogLevelRule.ID, Target.POD,
                         "!(" + literal(DaprAnnotations.LOG_LEVEL) + " in " + ANNOTATIONS + ") || " + logLevel
-                                + " in ['debug', 'info', 'warn', 'error', 'fatal']",
+                                + " in " + list(DaprAnnotations.LOG_LEVELS),
                         message(LogLevelRule.ID, literal(DaprAnnotations.LOG_LEVEL + " ") + " + " + quoted(logLevel)
-                                + " + " + literal(" is not a Dapr log level; use debug, info, warn, error or fatal"))),
+                                + " + " + literal(LogLevelRule.NOT_A_LEVEL))),
                 new Validation(ComponentScopesRule.ID, Target.COMPONENT,
                         "has(object.scopes) && type(object.scopes) == list && size(object.scopes) > 0",
-                        message(ComponentScopesRule.ID, "has(object.spec) && has(object.spec.scopes) ? " + literal("scopes is under spec, where Dapr ignores"
-                                + " it; move it to the top level of the Component") + " : " + literal("no scopes, so"
-                                + " every app in the namespace loads this component; add scopes: [<app-id>, ...]"))),
+                        message(ComponentScopesRule.ID, "has(object.spec) && has(object.spec.scopes) ? "
+                                + literal(ComponentScopesRule.UNDER_SPEC) + " : "
+                                + literal(ComponentScopesRule.NO_SCOPES))),
                 new Validation(ConfigMtlsRule.ID, Target.CONFIGURATION,
                         "!(" + isFalse("object.?spec.?mtls.?enabled") + ")",
-                        message(ConfigMtlsRule.ID, literal("spec.mtls.enabled is false, so service-to-service calls"
-                                + " travel unencrypted and unauthenticated; remove it or set it to true"))),
+                        message(ConfigMtlsRule.ID, literal(ConfigMtlsRule.MESSAGE))),
                 new Validation(ConfigTracingRule.ID, Target.CONFIGURATION,
                         tracingSet + " && " + rateSet + " && !(" + zero(tracing + ".samplingRate") + ")",
-                        message(ConfigTracingRule.ID, "!(" + tracingSet + ") ? " + literal("no spec.tracing, so no"
-                                + " traces are recorded; set tracing.samplingRate and an exporter (otel or zipkin)")
+                        message(ConfigTracingRule.ID, "!(" + tracingSet + ") ? " + literal(ConfigTracingRule.NO_TRACING)
                                 + " : 'spec.tracing.samplingRate is ' + (" + rateSet + " ? '0' : 'not set') + "
-                                + literal(", so no traces are recorded; set it, for example to \"1\" (every request)"
-                                        + " or \"0.1\""))),
+                                + literal(ConfigTracingRule.NO_SAMPLING))),
                 new Validation(ConfigMetricsRule.ID, Target.CONFIGURATION,
                         "!(" + isFalse("object.?spec.?metric.?enabled") + ")",
-                        message(ConfigMetricsRule.ID, literal("spec.metric.enabled is false, so the sidecars export"
-                                + " no metrics; the guideline recommends metrics in production"))));
+                        message(ConfigMetricsRule.ID, literal(ConfigMetricsRule.MESSAGE))));
+    }
+
+    /** A CEL list literal of the strings, sorted (so that the output is stable). */
+    public static String list(Collection<String> values) {
+        return values.stream().sorted().map(NativeValidations::literal).collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** CEL: the optional value is boolean false or the string "false" in any case ({@code ConfigMtlsRule.isFalse}). */

@@ -48,7 +48,7 @@ public final class PolicyEngine implements Reviewer {
     public static final String SKIP_REASON_ANNOTATION = "daprguard.io/skip-reason";
 
     /** Set by the kubelet on mirror pods of static pods, which admission cannot change. */
-    static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+    public static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
     private static final SkipAnnotations.Decision NO_SKIPS =
             new SkipAnnotations.Decision(Map.of(), Map.of(), List.of());

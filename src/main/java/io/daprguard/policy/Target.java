@@ -33,8 +33,12 @@ public record Target(String pointer, boolean pod, Scope scope) {
             "dapr.io/Component", COMPONENT,
             "dapr.io/Configuration", CONFIGURATION);
 
+    /** The label, and its value, that mark Dapr's control-plane workloads. */
+    public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
+    public static final String CONTROL_PLANE_PART_OF = "dapr";
+
     /** Names of Dapr's control-plane services, as its Helm chart deploys them. */
-    static final Set<String> CONTROL_PLANE_NAMES = Set.of("dapr-operator", "dapr-sentry", "dapr-sidecar-injector",
+    public static final Set<String> CONTROL_PLANE_NAMES = Set.of("dapr-operator", "dapr-sentry", "dapr-sidecar-injector",
             "dapr-placement-server", "dapr-scheduler-server", "dapr-dashboard");
 
     /**
@@ -67,7 +71,7 @@ public record Target(String pointer, boolean pod, Scope scope) {
             return false;
         }
         JsonNode metadata = object.path("metadata");
-        return "dapr".equals(metadata.path("labels").path("app.kubernetes.io/part-of").asString(""))
+        return CONTROL_PLANE_PART_OF.equals(metadata.path("labels").path(PART_OF_LABEL).asString(""))
                 || CONTROL_PLANE_NAMES.contains(metadata.path("name").asString(""));
     }
 }

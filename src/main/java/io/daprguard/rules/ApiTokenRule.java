@@ -8,6 +8,10 @@ public final class ApiTokenRule extends BaseRule {
 
     public static final String ID = "api-token";
 
+    /** The finding's message (the native policy writes the same). */
+    public static final String MESSAGE = "the Dapr API accepts calls without a token; set "
+            + DaprAnnotations.API_TOKEN_SECRET + " to a Secret with key token";
+
     public ApiTokenRule() {
         super(ID, Action.WARN);
     }
@@ -17,7 +21,6 @@ public final class ApiTokenRule extends BaseRule {
         if (pod.annotation(DaprAnnotations.API_TOKEN_SECRET) != null) {
             return List.of();
         }
-        return List.of(Problem.violation("the Dapr API accepts calls without a token; set "
-                + DaprAnnotations.API_TOKEN_SECRET + " to a Secret with key token"));
+        return List.of(Problem.violation(MESSAGE));
     }
 }

@@ -8,6 +8,10 @@ public final class AppTokenRule extends BaseRule {
 
     public static final String ID = "app-token";
 
+    /** The finding's message (the native policy writes the same). */
+    public static final String MESSAGE = "the app cannot tell Dapr's calls from others; set "
+            + DaprAnnotations.APP_TOKEN_SECRET + " to a Secret with key token";
+
     public AppTokenRule() {
         super(ID, Action.WARN);
     }
@@ -17,7 +21,6 @@ public final class AppTokenRule extends BaseRule {
         if (pod.annotation(DaprAnnotations.APP_TOKEN_SECRET) != null) {
             return List.of();
         }
-        return List.of(Problem.violation("the app cannot tell Dapr's calls from others; set "
-                + DaprAnnotations.APP_TOKEN_SECRET + " to a Secret with key token"));
+        return List.of(Problem.violation(MESSAGE));
     }
 }

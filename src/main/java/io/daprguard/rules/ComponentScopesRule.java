@@ -11,6 +11,12 @@ public final class ComponentScopesRule extends BaseRule {
 
     public static final String ID = "component-scopes";
 
+    /** The messages (the native policy writes the same): scopes under spec, and no scopes. */
+    public static final String UNDER_SPEC = "scopes is under spec, where Dapr ignores it; move it to the top level "
+            + "of the Component";
+    public static final String NO_SCOPES = "no scopes, so every app in the namespace loads this component; add "
+            + "scopes: [<app-id>, ...]";
+
     public ComponentScopesRule() {
         super(ID, Action.WARN, Scope.COMPONENT);
     }
@@ -22,10 +28,8 @@ public final class ComponentScopesRule extends BaseRule {
             return List.of();
         }
         if (!component.at("/spec/scopes").isMissingNode()) {
-            return List.of(Problem.violation("scopes is under spec, where Dapr ignores it; move it to the top level "
-                    + "of the Component"));
+            return List.of(Problem.violation(UNDER_SPEC));
         }
-        return List.of(Problem.violation("no scopes, so every app in the namespace loads this component; add "
-                + "scopes: [<app-id>, ...]"));
+        return List.of(Problem.violation(NO_SCOPES));
     }
 }

@@ -8,6 +8,10 @@ public final class ConfigMtlsRule extends BaseRule {
 
     public static final String ID = "config-mtls";
 
+    /** The finding's message (the native policy writes the same). */
+    public static final String MESSAGE = "spec.mtls.enabled is false, so service-to-service calls travel "
+            + "unencrypted and unauthenticated; remove it or set it to true";
+
     public ConfigMtlsRule() {
         super(ID, Action.DENY, Scope.CONFIGURATION);
     }
@@ -15,8 +19,7 @@ public final class ConfigMtlsRule extends BaseRule {
     @Override
     public List<Problem> check(ResourceView configuration, RuleContext context) {
         if (isFalse(configuration.at("/spec/mtls/enabled"))) {
-            return List.of(Problem.violation("spec.mtls.enabled is false, so service-to-service calls travel "
-                    + "unencrypted and unauthenticated; remove it or set it to true"));
+            return List.of(Problem.violation(MESSAGE));
         }
         return List.of();
     }

@@ -12,6 +12,9 @@ public final class EnabledValueRule extends BaseRule {
 
     public static final String ID = "enabled-value";
 
+    /** What follows the quoted value in the message (the native policy writes the same). */
+    public static final String NO_SIDECAR = " gets no sidecar from Dapr 1.17.3+ (and 1.18); write \"true\"";
+
     public EnabledValueRule() {
         super(ID, Action.WARN);
     }
@@ -20,8 +23,7 @@ public final class EnabledValueRule extends BaseRule {
     public List<Problem> validate(PodView pod, RuleContext context) {
         String value = pod.annotation(DaprAnnotations.ENABLED);
         if (value != null && DaprAnnotations.isLegacyTruthy(value)) {
-            return List.of(Problem.violation(DaprAnnotations.ENABLED + " " + Texts.quoted(value) + " gets no sidecar from Dapr "
-                    + "1.17.3+ (and 1.18); write \"true\""));
+            return List.of(Problem.violation(DaprAnnotations.ENABLED + " " + Texts.quoted(value) + NO_SIDECAR));
         }
         return List.of();
     }

@@ -8,6 +8,9 @@ public final class LogLevelRule extends BaseRule {
 
     public static final String ID = "log-level";
 
+    /** What follows the quoted value in the message (the native policy writes the same). */
+    public static final String NOT_A_LEVEL = " is not a Dapr log level; use debug, info, warn, error or fatal";
+
     public LogLevelRule() {
         super(ID, Action.WARN);
     }
@@ -18,7 +21,6 @@ public final class LogLevelRule extends BaseRule {
         if (level == null || DaprAnnotations.LOG_LEVELS.contains(level)) {
             return List.of();
         }
-        return List.of(Problem.violation(DaprAnnotations.LOG_LEVEL + " " + Texts.quoted(level)
-                + " is not a Dapr log level; use debug, info, warn, error or fatal"));
+        return List.of(Problem.violation(DaprAnnotations.LOG_LEVEL + " " + Texts.quoted(level) + NOT_A_LEVEL));
     }
 }

@@ -10,6 +10,10 @@ public final class ServiceAccountTokenRule extends BaseRule {
 
     public static final String ID = "service-account-token";
 
+    /** The finding's message (the native policy writes the same). */
+    public static final String MESSAGE = "the pod mounts a service account token; set "
+            + "automountServiceAccountToken: false unless the app calls the Kubernetes API";
+
     public ServiceAccountTokenRule() {
         super(ID, Action.WARN);
     }
@@ -17,8 +21,7 @@ public final class ServiceAccountTokenRule extends BaseRule {
     @Override
     public List<Problem> validate(PodView pod, RuleContext context) {
         if (pod.automountServiceAccountToken().orElse(true)) {
-            return List.of(Problem.violation("the pod mounts a service account token; set "
-                    + "automountServiceAccountToken: false unless the app calls the Kubernetes API"));
+            return List.of(Problem.violation(MESSAGE));
         }
         return List.of();
     }
