@@ -36,17 +36,21 @@ final class ExportCommand {
 
     /** The oldest Kubernetes serving ValidatingAdmissionPolicy in admissionregistration.k8s.io/v1. */
     private static final int[] OLDEST = {1, 30};
+    /** The oldest Kubernetes serving MutatingAdmissionPolicy in admissionregistration.k8s.io/v1. */
+    private static final int[] OLDEST_MUTATING = {1, 36};
 
     private ExportCommand() {}
 
     @Command(name = "export", sortOptions = false, synopsisHeading = "",
             customSynopsis = {
                 "Usage: java -jar dapr-guard.jar export native [--policy FILE] [--rule ID=ACTION]...",
-                "         [--exclude-namespace NS]... [--kube-version 1.36] [-o FILE] [--strict]", ""},
+                "         [--exclude-namespace NS]... [--kube-version 1.36] [--with-webhook] [--no-mutation]",
+                "         [-o FILE] [--strict]", ""},
             description = {
                 "Writes the rules CEL can express, with the same ids, messages and actions, as",
-                "ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (YAML), for a cluster",
-                "that enforces them in the kube-apiserver. The rules left to the webhook are named on stderr.",
+                "ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (YAML), and the sidecar",
+                "defaults as a MutatingAdmissionPolicy and its binding (Kubernetes 1.36+), for a cluster that",
+                "enforces them in the kube-apiserver. The rules left to the webhook are named on stderr.",
                 ""},
             optionListHeading = "Options:%n",
             footer = {"", "Exit codes:", "  0  written", "  2  usage error, unreadable policy file, or --strict with rules"
@@ -66,6 +70,16 @@ final class ExportCommand {
         @Option(names = "--kube-version", paramLabel = "VERSION", defaultValue = "1.36",
                 description = "the Kubernetes version to write for (default 1.36; at least 1.30)")
         String kubeVersion;
+
+        @Option(names = "--with-webhook", description = {
+            "dapr-guard's webhook runs beside the policies (the chart's engine: both): export only the rules",
+            "CEL expresses in full, and leave the partial ones to the webhook whole"})
+        boolean withWebhook;
+
+        @Option(names = "--no-mutation", description = {
+            "write no MutatingAdmissionPolicy (validation only, as below 1.36): the rules that add the",
+            "sidecar defaults are then left to the webhook"})
+        boolean noMutation;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write to FILE instead of stdout")
         Path output;
@@ -113,11 +127,19 @@ final class ExportCommand {
         }
         Set<String> excluded = new LinkedHashSet<>(List.of("kube-system"));
         excluded.addAll(spec.excluded);
-        NativeExport.Result result = NativeExport.export(policy, excluded);
+        boolean mutation = !spec.noMutation && atLeast(spec.kubeVersion, OLDEST_MUTATING);
+        NativeExport.Result result = NativeExport.export(policy,
+                new NativeExport.Options(excluded, mutation, spec.withWebhook));
         StringBuilder yaml = new StringBuilder("# dapr-guard export native: ").append(result.nativeRules().size())
                 .append(" rules enforced by the kube-apiserver: ").append(String.join(", ", result.nativeRules()))
-                .append("\n# with the webhook beside them, set dapr-guard.native-rules: [")
-                .append(String.join(", ", result.nativeRules())).append("] on the server (not enforced twice)\n");
+                .append('\n');
+        if (spec.withWebhook) {
+            yaml.append("# on the server beside them, set dapr-guard.native-rules: [")
+                    .append(String.join(", ", result.nativeRules())).append("] (so that none is enforced twice)\n");
+        } else if (!result.partial().isEmpty()) {
+            yaml.append("# in part only (the webhook judges more of them): ")
+                    .append(String.join(", ", result.partial())).append('\n');
+        }
         for (ObjectNode object : result.objects()) {
             yaml.append(YAML.writeValueAsString(object));
         }
@@ -132,12 +154,16 @@ final class ExportCommand {
             err.println(NAME + ": cannot write " + spec.output + ": " + e.getMessage());
             return 2;
         }
+        if (!result.partial().isEmpty()) {
+            err.println(NAME + ": in part only (the rest of them is left to the webhook): "
+                    + String.join(", ", result.partial()));
+        }
         if (!result.leftToWebhook().isEmpty()) {
-            err.println(NAME + ": left to the webhook (no native form yet): "
-                    + String.join(", ", result.leftToWebhook()));
-            if (spec.strict) {
-                return 2;
-            }
+            err.println(NAME + ": left to the webhook" + (mutation ? "" : " (without a MutatingAdmissionPolicy, the"
+                    + " sidecar defaults too)") + ": " + String.join(", ", result.leftToWebhook()));
+        }
+        if (spec.strict && !(result.leftToWebhook().isEmpty() && result.partial().isEmpty())) {
+            return 2;
         }
         return 0;
     }

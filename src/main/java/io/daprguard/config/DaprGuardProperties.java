@@ -1,6 +1,6 @@
 package io.daprguard.config;
 
-import io.daprguard.nativepolicy.NativeValidations;
+import io.daprguard.nativepolicy.NativeExport;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.SkipRules;
@@ -346,24 +346,28 @@ public record DaprGuardProperties(
             toPolicy(mode, mutateTemplates, sidecar, rules, skippable);
         }
         nativeRules = nativeRules == null ? Set.of() : Set.copyOf(nativeRules);
-        Set<String> expressible = new TreeSet<>();
-        NativeValidations.all().forEach(v -> expressible.add(v.ruleId()));
+        Set<String> expressible = new TreeSet<>(NativeExport.expressibleRules());
+        expressible.removeAll(NativeExport.PARTIAL);
         for (String id : new TreeSet<>(nativeRules)) {
+            if (NativeExport.PARTIAL.contains(id)) {
+                throw new IllegalArgumentException("dapr-guard.native-rules names " + id + ", which CEL expresses"
+                        + " only in part, so the webhook keeps it whole (export native --with-webhook leaves it out)");
+            }
             if (!expressible.contains(id)) {
                 throw new IllegalArgumentException("dapr-guard.native-rules names " + id + ", which has no native"
-                        + " form, so nothing would enforce it; the rules export native writes are "
+                        + " form, so nothing would enforce it; the rules export native writes in full are "
                         + String.join(", ", expressible));
             }
         }
     }
 
     /**
-     * The policy of the admission webhook: {@link #toPolicy()} with the {@code native-rules} off, because native
-     * admission policies (from {@code export native}) enforce them in the kube-apiserver. The audit keeps
-     * {@link #toPolicy()}.
+     * The policy of the admission webhook: {@link #toPolicy()} with the {@code native-rules} judged by native
+     * admission policies (from {@code export native --with-webhook}) in the kube-apiserver, not by the webhook
+     * ({@link Policy#nativeRules}). The audit keeps {@link #toPolicy()}.
      */
     public Policy toAdmissionPolicy() {
-        return toPolicy().withRulesOff(nativeRules);
+        return toPolicy().withNativeRules(nativeRules);
     }
 
     /** The engine's policy; the values were checked when bound. */

@@ -62,38 +62,93 @@ public final class NativeExport {
      * What an export wrote.
      *
      * @param objects the policies and bindings, each policy followed by its bindings
-     * @param nativeRules the rules enforced natively
-     * @param leftToWebhook the rules that are not off and have no native validation
+     * @param nativeRules the rules enforced natively (fully or in part)
+     * @param partial of those, the rules whose native form leaves part of the rule to the webhook
+     * @param leftToWebhook the rules that are not off and are not enforced natively
      */
-    public record Result(List<ObjectNode> objects, List<String> nativeRules, List<String> leftToWebhook) {}
+    public record Result(
+            List<ObjectNode> objects, List<String> nativeRules, List<String> partial, List<String> leftToWebhook) {}
+
+    /**
+     * How to export.
+     *
+     * @param excludedNamespaces namespaces never reviewed (the chart's kube-system, release namespace and
+     *     {@code webhook.excludeNamespaces})
+     * @param mutation whether MutatingAdmissionPolicies may be written (Kubernetes 1.36+): without them the rules
+     *     that add the sidecar defaults are left to the webhook, since their validations judge a pod as the mutation
+     *     leaves it
+     * @param withWebhook whether dapr-guard's webhook runs beside the policies (the chart's {@code engine: both}):
+     *     then only the rules CEL expresses in full are exported, and the webhook keeps the partial ones whole
+     */
+    public record Options(Set<String> excludedNamespaces, boolean mutation, boolean withWebhook) {
+        public Options {
+            excludedNamespaces = Set.copyOf(excludedNamespaces);
+        }
+    }
+
+    /** The rules whose native form is partial: the webhook judges more of them (the README's table says what). */
+    public static final Set<String> PARTIAL = Set.of(io.daprguard.rules.SidecarGomemlimitRule.ID);
+
+    /** Every rule with a native form (full or partial). */
+    public static Set<String> expressibleRules() {
+        Set<String> ids = new java.util.TreeSet<>();
+        NativeValidations.all().forEach(v -> ids.add(v.ruleId()));
+        ids.addAll(NativeSidecar.MUTATING);
+        return ids;
+    }
 
     private NativeExport() {}
 
-    /**
-     * @param policy the rules' actions and the global mode, as the server reads them
-     * @param excludedNamespaces namespaces never reviewed (the chart's kube-system, release namespace and
-     *     {@code webhook.excludeNamespaces})
-     */
+    /** {@link #export(Policy, Options)} with mutation, for the native engine alone. */
     public static Result export(Policy policy, Set<String> excludedNamespaces) {
+        return export(policy, new Options(excludedNamespaces, true, false));
+    }
+
+    /** @param policy the rules' actions and the global mode, as the server reads them */
+    public static Result export(Policy policy, Options options) {
         Objects.requireNonNull(policy, "policy");
+        Set<String> excludedNamespaces = options.excludedNamespaces();
+        Set<String> leftOut = new LinkedHashSet<>();
+        if (!options.mutation()) {
+            leftOut.addAll(NativeSidecar.MUTATING);
+        }
+        if (options.withWebhook()) {
+            leftOut.addAll(PARTIAL);
+        }
+        // the policy as the native engine runs it: the rules it leaves to the webhook are off for it
+        Policy nativePolicy = policy.withRulesOff(leftOut);
+        NativeSidecar sidecar = NativeSidecar.of(nativePolicy);
+        List<Validation> all = new ArrayList<>(NativeValidations.all());
+        all.addAll(sidecar.validations());
         List<ObjectNode> objects = new ArrayList<>();
         Set<String> nativeRules = new LinkedHashSet<>();
+        boolean audit = policy.mode() == Mode.AUDIT;
+        if (sidecar.mutates() && !audit) {
+            for (Group group : List.of(Group.PODS, Group.WORKLOADS, Group.CRONJOBS)) {
+                if (group == Group.PODS || policy.mutateTemplates()) {
+                    String name = "dapr-guard-" + group.name + "-defaults";
+                    objects.add(mutatingPolicy(name, group, sidecar, policy));
+                    objects.add(binding("MutatingAdmissionPolicyBinding", name, name, null, false, null,
+                            excludedNamespaces));
+                }
+            }
+        }
         for (Group group : Group.values()) {
             for (Action action : List.of(Action.DENY, Action.WARN)) {
                 List<Validation> validations = new ArrayList<>();
-                for (Validation validation : NativeValidations.all()) {
-                    if (validation.target() == group.target && policy.action(validation.ruleId()) == action) {
+                for (Validation validation : all) {
+                    if (validation.target() == group.target && nativePolicy.action(validation.ruleId()) == action) {
                         validations.add(validation);
                         nativeRules.add(validation.ruleId());
                     }
                 }
                 if (!validations.isEmpty()) {
                     String name = "dapr-guard-" + group.name + "-" + action.configName();
-                    objects.add(admissionPolicy(name, group, validations, policy));
-                    boolean audit = policy.mode() == Mode.AUDIT;
-                    objects.add(binding(name, name, action, audit, audit ? "off" : null, excludedNamespaces));
+                    objects.add(admissionPolicy(name, group, validations, policy, sidecar));
+                    String kind = "ValidatingAdmissionPolicyBinding";
+                    objects.add(binding(kind, name, name, action, audit, audit ? "off" : null, excludedNamespaces));
                     if (!audit) {
-                        objects.add(binding(name + "-audit", name, action, true, null, excludedNamespaces));
+                        objects.add(binding(kind, name + "-audit", name, action, true, null, excludedNamespaces));
                     }
                 }
             }
@@ -105,16 +160,92 @@ public final class NativeExport {
                 left.add(rule.id());
             }
         }
-        return new Result(objects, List.copyOf(nativeRules), left);
+        List<String> ordered = Rules.all().stream().map(Rule::id).filter(nativeRules::contains).toList();
+        List<String> partial = ordered.stream().filter(PARTIAL::contains).toList();
+        return new Result(objects, ordered, partial, left);
+    }
+
+    /**
+     * The MutatingAdmissionPolicy that adds the sidecar defaults to the pods (or templates) of a kind group in
+     * enforced namespaces: one JSON patch of {@code add} operations, empty when nothing is missing, so that a
+     * reinvocation after Dapr's injector changes nothing.
+     */
+    private static ObjectNode mutatingPolicy(String name, Group group, NativeSidecar sidecar, Policy policy) {
+        ObjectNode map = object(GROUP, "MutatingAdmissionPolicy", name);
+        ObjectNode spec = map.putObject("spec");
+        spec.put("failurePolicy", "Fail");
+        matchConstraints(spec, group);
+        ArrayNode variables = spec.putArray("variables");
+        variables.addObject().put("name", "annotations").put("expression", NativeValidations.annotationsOf(group.kind));
+        variables.addObject().put("name", "skips").put("expression",
+                NativeValidations.skipsOf(group.kind, policy.skipRules().requireReason()));
+        sidecar.variables().forEach(v -> variables.addObject().put("name", v[0]).put("expression", v[1]));
+        ArrayNode conditions = spec.putArray("matchConditions");
+        String annotations = "(" + NativeValidations.annotationsOf(group.kind) + ")";
+        conditions.addObject().put("name", "dapr-enabled")
+                .put("expression", NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, annotations));
+        commonConditions(conditions, group);
+        spec.putArray("mutations").addObject().put("patchType", "JSONPatch").putObject("jsonPatch")
+                .put("expression", sidecar.patches(annotationsPath(group.kind), NativeSidecar.JSON_PATCH));
+        spec.put("reinvocationPolicy", "IfNeeded");
+        return map;
+    }
+
+    /** The JSON pointer of the annotations of the pod or pod template of {@code kind}. */
+    public static String annotationsPath(String kind) {
+        return switch (kind) {
+            case "Pod" -> "/metadata/annotations";
+            case "CronJob" -> "/spec/jobTemplate/spec/template/metadata/annotations";
+            default -> "/spec/template/metadata/annotations";
+        };
     }
 
     /** The ValidatingAdmissionPolicy of one kind group with these validations (skips as {@code policy} allows). */
-    private static ObjectNode admissionPolicy(String name, Group group, List<Validation> validations, Policy policy) {
+    private static ObjectNode admissionPolicy(String name, Group group, List<Validation> validations, Policy policy,
+            NativeSidecar sidecar) {
         Set<String> skippable = policy.skippable();
         boolean requireReason = policy.skipRules().requireReason();
         ObjectNode vap = object(GROUP, "ValidatingAdmissionPolicy", name);
         ObjectNode spec = vap.putObject("spec");
         spec.put("failurePolicy", "Fail");
+        matchConstraints(spec, group);
+        ArrayNode conditions = spec.putArray("matchConditions");
+        if (group.target == Target.POD) {
+            String annotations = NativeValidations.annotationsOf(group.kind);
+            ArrayNode variables = spec.putArray("variables");
+            variables.addObject().put("name", "annotations").put("expression", annotations);
+            variables.addObject().put("name", "podSpec").put("expression", NativeValidations.podSpecOf(group.kind));
+            variables.addObject().put("name", "skips").put("expression",
+                    NativeValidations.skipsOf(group.kind, requireReason));
+            if (validations.stream().anyMatch(v -> NativeSidecar.MUTATING.contains(v.ruleId()))) {
+                sidecar.variables().forEach(v -> variables.addObject().put("name", v[0]).put("expression", v[1]));
+            }
+            boolean legacyOnly = validations.stream().allMatch(v -> v.ruleId().equals("enabled-value"));
+            String enabled = NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
+            String legacy = NativeValidations.legacyEnabled()
+                    .replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
+            conditions.addObject().put("name", "dapr-enabled")
+                    .put("expression", legacyOnly ? legacy : enabled + " || " + legacy);
+        }
+        commonConditions(conditions, group);
+        ArrayNode list = spec.putArray("validations");
+        for (Validation validation : validations) {
+            String expression = validation.expression();
+            if (group.target == Target.POD && !validation.ruleId().equals("enabled-value")) {
+                // the other pod rules judge only pods that Dapr 1.17.3+ injects
+                expression = "!(" + NativeValidations.enabled() + ") || " + expression;
+            }
+            if (group.target == Target.POD && skippable.contains(validation.ruleId())) {
+                expression = NativeValidations.skips(validation.ruleId()) + " || " + expression;
+            }
+            list.addObject().put("expression", expression).put("messageExpression", validation.messageExpression())
+                    .put("reason", "Forbidden");
+        }
+        return vap;
+    }
+
+    /** The resources and operations a policy of the group matches. */
+    private static void matchConstraints(ObjectNode spec, Group group) {
         ArrayNode rules = spec.putObject("matchConstraints").putArray("resourceRules");
         switch (group) {
             case PODS -> rule(rules, "", List.of("pods"), List.of("CREATE"));
@@ -127,20 +258,11 @@ public final class NativeExport {
             case COMPONENTS -> rule(rules, "dapr.io", List.of("components"), List.of("CREATE", "UPDATE"));
             case CONFIGURATIONS -> rule(rules, "dapr.io", List.of("configurations"), List.of("CREATE", "UPDATE"));
         }
-        ArrayNode conditions = spec.putArray("matchConditions");
+    }
+
+    /** The matchConditions every policy of the group has: no mirror pod, no Dapr control plane, a change. */
+    private static void commonConditions(ArrayNode conditions, Group group) {
         if (group.target == Target.POD) {
-            String annotations = NativeValidations.annotationsOf(group.kind);
-            ArrayNode variables = spec.putArray("variables");
-            variables.addObject().put("name", "annotations").put("expression", annotations);
-            variables.addObject().put("name", "podSpec").put("expression", NativeValidations.podSpecOf(group.kind));
-            variables.addObject().put("name", "skips").put("expression",
-                    NativeValidations.skipsOf(group.kind, requireReason));
-            boolean legacyOnly = validations.stream().allMatch(v -> v.ruleId().equals("enabled-value"));
-            String enabled = NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
-            String legacy = NativeValidations.legacyEnabled()
-                    .replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
-            conditions.addObject().put("name", "dapr-enabled")
-                    .put("expression", legacyOnly ? legacy : enabled + " || " + legacy);
             // not a mirror pod: the kubelet's static pods are not reviewed
             if (group == Group.PODS) {
                 conditions.addObject().put("name", "not-a-mirror-pod").put("expression",
@@ -169,20 +291,6 @@ public final class NativeExport {
             conditions.addObject().put("name", "created-or-changed")
                     .put("expression", "request.operation == 'CREATE' || " + reviewed);
         }
-        ArrayNode list = spec.putArray("validations");
-        for (Validation validation : validations) {
-            String expression = validation.expression();
-            if (group.target == Target.POD && !validation.ruleId().equals("enabled-value")) {
-                // the other pod rules judge only pods that Dapr 1.17.3+ injects
-                expression = "!(" + NativeValidations.enabled() + ") || " + expression;
-            }
-            if (group.target == Target.POD && skippable.contains(validation.ruleId())) {
-                expression = NativeValidations.skips(validation.ruleId()) + " || " + expression;
-            }
-            list.addObject().put("expression", expression).put("messageExpression", validation.messageExpression())
-                    .put("reason", "Forbidden");
-        }
-        return vap;
     }
 
     private static void rule(ArrayNode rules, String group, List<String> resources, List<String> operations) {
@@ -201,18 +309,20 @@ public final class NativeExport {
      * @param alsoExcludedMode with the global audit mode, the one label value excluded ({@code off}); null for the
      *     enforce binding (audit and off excluded) when {@code audit} is false, or the audit binding (audit only)
      */
-    private static ObjectNode binding(String name, String policyName, Action action, boolean audit,
+    private static ObjectNode binding(String kind, String name, String policyName, Action action, boolean audit,
             String alsoExcludedMode, Set<String> excludedNamespaces) {
-        ObjectNode binding = object(GROUP, "ValidatingAdmissionPolicyBinding", name);
+        ObjectNode binding = object(GROUP, kind, name);
         ObjectNode spec = binding.putObject("spec");
         spec.put("policyName", policyName);
-        ArrayNode actions = spec.putArray("validationActions");
-        if (action == Action.DENY && !audit) {
-            actions.add("Deny");
-        } else if (action == Action.DENY) {
-            actions.add("Warn").add("Audit");
-        } else {
-            actions.add("Warn");
+        if (action != null) {
+            ArrayNode actions = spec.putArray("validationActions");
+            if (action == Action.DENY && !audit) {
+                actions.add("Deny");
+            } else if (action == Action.DENY) {
+                actions.add("Warn").add("Audit");
+            } else {
+                actions.add("Warn");
+            }
         }
         ArrayNode expressions = spec.putObject("matchResources").putObject("namespaceSelector")
                 .putArray("matchExpressions");

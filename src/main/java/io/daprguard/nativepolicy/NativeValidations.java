@@ -230,7 +230,7 @@ public final class NativeValidations {
     }
 
     /** What Java's {@code String.strip()} removes (Character.isWhitespace), as an RE2 class. */
-    private static final String WHITE_SPACE = "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x{1680}\\x{2000}-\\x{2006}"
+    static final String WHITE_SPACE = "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x{1680}\\x{2000}-\\x{2006}"
             + "\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}]";
 
     /** A CEL single-quoted string literal holding {@code text} exactly. */

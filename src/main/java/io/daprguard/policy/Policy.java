@@ -24,14 +24,20 @@ import java.util.stream.Collectors;
  * @param skipRules how far ahead a skip may end, and whether it needs a reason
  * @param controlPlaneMemoryLimits whether control-plane advice includes the seed guideline's memory limits (true)
  *     or follows the current upstream page, which advises against memory limits on control-plane pods (false)
+ * @param nativeRules rules that native admission policies enforce beside the webhook ({@code dapr-guard.native-rules}):
+ *     the engine reports no finding of theirs, but their mutations still run, so that what it judges of the other
+ *     rules is the pod as the native mutation leaves it (and a pod the native mutation missed still gets them)
  */
 public record Policy(
         Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
-        boolean mutateTemplates, SecretNames secretNames, SkipRules skipRules, boolean controlPlaneMemoryLimits) {
+        boolean mutateTemplates, SecretNames secretNames, SkipRules skipRules, boolean controlPlaneMemoryLimits,
+        Set<String> nativeRules) {
 
     public Policy {
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
         skippable = Set.copyOf(skippable);
+        nativeRules = Set.copyOf(nativeRules);
+        requireKnown("native rule", nativeRules);
         for (Rule rule : Rules.all()) {
             if (!actions.containsKey(rule.id())) {
                 throw new IllegalArgumentException("no action for rule " + rule.id());
@@ -66,30 +72,37 @@ public record Policy(
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
         return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT, SkipRules.DEFAULT,
-                true);
+                true, Set.of());
     }
 
     /** The same policy with workload template mutation on or off. */
     public Policy withMutateTemplates(boolean mutate) {
         return new Policy(mode, actions, skippable, defaults, mutate, secretNames, skipRules,
-                controlPlaneMemoryLimits);
+                controlPlaneMemoryLimits, nativeRules);
     }
 
     /** The same policy with other Component secret-name patterns. */
     public Policy withSecretNames(SecretNames names) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, names, skipRules,
-                controlPlaneMemoryLimits);
+                controlPlaneMemoryLimits, nativeRules);
     }
 
     /** The same policy with other limits on skips. */
     public Policy withSkipRules(SkipRules rules) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, rules,
-                controlPlaneMemoryLimits);
+                controlPlaneMemoryLimits, nativeRules);
     }
 
     /** The same policy with control-plane memory limits advised or not. */
     public Policy withControlPlaneMemoryLimits(boolean advised) {
-        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules, advised);
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules, advised,
+                nativeRules);
+    }
+
+    /** The same policy with these rules enforced by native admission policies (see {@code nativeRules}). */
+    public Policy withNativeRules(Set<String> ruleIds) {
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules,
+                controlPlaneMemoryLimits, ruleIds);
     }
 
     /** This policy with the given rules off (unknown ids are refused). */
@@ -105,7 +118,7 @@ public record Policy(
             off.put(id, Action.OFF);
         }
         return new Policy(mode, off, skippable, defaults, mutateTemplates, secretNames, skipRules,
-                controlPlaneMemoryLimits);
+                controlPlaneMemoryLimits, nativeRules);
     }
 
     public Action action(String ruleId) {

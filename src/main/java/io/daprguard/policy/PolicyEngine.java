@@ -275,6 +275,9 @@ public final class PolicyEngine implements Reviewer {
             List<RuleOutcome> outcomes) {
         List<String> denials = new ArrayList<>();
         for (Rule rule : selection.active()) {
+            if (policy.nativeRules().contains(rule.id())) {
+                continue; // a native admission policy judges it
+            }
             Action action = policy.action(rule.id());
             List<String> denied = new ArrayList<>();
             List<String> warned = new ArrayList<>();

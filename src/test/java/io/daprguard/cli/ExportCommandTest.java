@@ -59,10 +59,13 @@ class ExportCommandTest {
         Run run = run("native");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).startsWith("# dapr-guard export native: 10 rules enforced by the kube-apiserver: "
-                + "app-id, enabled-value, api-token, app-token, service-account-token, log-level, component-scopes, "
-                + "config-mtls, config-tracing, config-metrics\n");
+        assertThat(run.out()).startsWith("# dapr-guard export native: 13 rules enforced by the kube-apiserver: "
+                + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, app-id, enabled-value, api-token, app-token, "
+                + "service-account-token, log-level, component-scopes, config-mtls, config-metrics, config-tracing\n"
+                + "# in part only (the webhook judges more of them): sidecar-gomemlimit\n");
         assertThat(run.names()).containsExactly(
+                "MutatingAdmissionPolicy/dapr-guard-pods-defaults",
+                "MutatingAdmissionPolicyBinding/dapr-guard-pods-defaults",
                 "ValidatingAdmissionPolicy/dapr-guard-pods-deny",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-pods-deny",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-pods-deny-audit",
@@ -90,8 +93,9 @@ class ExportCommandTest {
                 "ValidatingAdmissionPolicy/dapr-guard-configurations-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn",
                 "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn-audit");
-        assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (no native form yet): "
-                + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, injected-sidecar, unknown-annotation, "
+        assertThat(run.err()).isEqualTo("dapr-guard export: in part only (the rest of them is left to the webhook): "
+                + "sidecar-gomemlimit\n"
+                + "dapr-guard export: left to the webhook: injected-sidecar, unknown-annotation, "
                 + "env-secrets, ssl-cert-dir, graceful-shutdown, component-secrets, component-metadata, "
                 + "component-auth, control-plane-ha, control-plane-resources, control-plane-namespace\n");
 
@@ -138,6 +142,10 @@ class ExportCommandTest {
         KubernetesCel cel = new KubernetesCel();
         int compiled = 0;
         for (JsonNode object : run("native", "--rule", "app-token=deny").objects()) {
+            for (JsonNode mutation : object.path("spec").path("mutations")) {
+                cel.compile(mutation.path("jsonPatch").path("expression").asString());
+                compiled++;
+            }
             for (String list : List.of("matchConditions", "variables", "validations")) {
                 for (JsonNode entry : object.path("spec").path(list)) {
                     for (String field : List.of("expression", "messageExpression")) {
@@ -160,8 +168,9 @@ class ExportCommandTest {
         assertThat(run.code()).isZero();
         JsonNode deny = run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").path("spec")
                 .path("validations");
-        assertThat(deny).hasSize(2);
+        assertThat(deny).hasSize(4); // app-id, log-level, and what is left of the sidecar rules
         assertThat(deny.get(1).path("messageExpression").asString()).startsWith("'[log-level] '");
+        assertThat(deny.toString()).doesNotContain("[sidecar-resources]");
         assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-warn").toString())
                 .doesNotContain("[log-level]").doesNotContain("[api-token]").contains("[app-token]");
         assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").path("spec").path("validations")
@@ -209,8 +218,91 @@ class ExportCommandTest {
 
         assertThat(strict.code()).isEqualTo(2);
         assertThat(strict.out()).isEmpty();
-        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 10 rules");
-        assertThat(strict.err()).startsWith("dapr-guard export: left to the webhook (no native form yet): ");
+        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 13 rules");
+        assertThat(strict.err()).startsWith("dapr-guard export: in part only (the rest of them is left to the webhook):"
+                + " sidecar-gomemlimit\ndapr-guard export: left to the webhook: injected-sidecar, ");
+    }
+
+    @Test
+    void theSidecarDefaultsBecomeAMutatingAdmissionPolicyForEnforcedNamespaces() {
+        Run run = run("native", "--exclude-namespace", "dapr-guard");
+
+        JsonNode policy = run.named("MutatingAdmissionPolicy", "dapr-guard-pods-defaults").path("spec");
+        assertThat(policy.path("reinvocationPolicy").asString()).isEqualTo("IfNeeded");
+        assertThat(policy.path("failurePolicy").asString()).isEqualTo("Fail");
+        assertThat(policy.path("matchConstraints").path("resourceRules").toString()).isEqualTo("[{\"apiGroups\":"
+                + "[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],\"operations\":[\"CREATE\"],"
+                + "\"scope\":\"Namespaced\"}]");
+        // only "true" is mutated: a legacy value gets no sidecar from Dapr 1.17.3+, and no defaults either
+        assertThat(policy.path("matchConditions").get(0).path("expression").asString()).isEqualTo(
+                "(object.metadata.?annotations.orValue({}))[?'dapr.io/enabled'].orValue('').lowerAscii() == 'true'");
+        assertThat(policy.path("matchConditions").get(1).path("name").asString()).isEqualTo("not-a-mirror-pod");
+        JsonNode mutation = policy.path("mutations").get(0);
+        assertThat(mutation.path("patchType").asString()).isEqualTo("JSONPatch");
+        assertThat(mutation.path("jsonPatch").path("expression").asString())
+                .startsWith("(variables.sidecarAddsCpuRequest ? [JSONPatch{op: 'add', path: "
+                        + "'/metadata/annotations/dapr.io~1sidecar-cpu-request', value: '100m'}] : [])")
+                .contains("value: '1000Mi'}").contains("value: 'RuntimeDefault'}");
+        JsonNode binding = run.named("MutatingAdmissionPolicyBinding", "dapr-guard-pods-defaults").path("spec");
+        assertThat(binding.has("validationActions")).isFalse();
+        assertThat(binding.path("policyName").asString()).isEqualTo("dapr-guard-pods-defaults");
+        assertThat(binding.path("matchResources").path("namespaceSelector").path("matchExpressions").toString())
+                .isEqualTo("[{\"key\":\"kubernetes.io/metadata.name\",\"operator\":\"NotIn\",\"values\":"
+                        + "[\"dapr-guard\",\"kube-system\"]},{\"key\":\"daprguard.io/mode\",\"operator\":\"NotIn\","
+                        + "\"values\":[\"audit\",\"off\"]}]");
+    }
+
+    @Test
+    void templatesArePatchedNativelyOnlyWhenThePolicySaysSoAndAuditPatchesNothing() throws Exception {
+        Path templates = Files.writeString(dir.resolve("templates.yaml"), "dapr-guard:\n  mutate-templates: true\n");
+        Path audit = Files.writeString(dir.resolve("audit.yaml"), "dapr-guard:\n  mode: audit\n");
+
+        assertThat(run("native", "--policy", templates.toString()).names()).contains(
+                "MutatingAdmissionPolicy/dapr-guard-pods-defaults", "MutatingAdmissionPolicy/dapr-guard-workloads-defaults",
+                "MutatingAdmissionPolicy/dapr-guard-cronjobs-defaults");
+        assertThat(run("native", "--policy", templates.toString()).named("MutatingAdmissionPolicy",
+                "dapr-guard-cronjobs-defaults").toString())
+                .contains("/spec/jobTemplate/spec/template/metadata/annotations/dapr.io~1sidecar-cpu-request");
+        assertThat(run("native").names()).doesNotContain("MutatingAdmissionPolicy/dapr-guard-workloads-defaults");
+        Run audited = run("native", "--policy", audit.toString());
+        assertThat(audited.names()).noneMatch(name -> name.startsWith("Mutating"));
+        // audit still judges the sidecar rules, as the mutation would leave the pod
+        assertThat(audited.named("ValidatingAdmissionPolicy", "dapr-guard-pods-deny").toString())
+                .contains("[sidecar-resources]");
+        Run off = run("native", "--rule", "sidecar-resources=off", "--rule", "sidecar-gomemlimit=off", "--rule",
+                "sidecar-seccomp=off");
+        assertThat(off.names()).noneMatch(name -> name.startsWith("Mutating"));
+    }
+
+    @Test
+    void withoutMutatingAdmissionPolicyTheSidecarRulesAreLeftToTheWebhook() {
+        for (Run run : List.of(run("native", "--kube-version", "1.35"), run("native", "--no-mutation"))) {
+            assertThat(run.code()).isZero();
+            assertThat(run.names()).noneMatch(name -> name.startsWith("Mutating"));
+            assertThat(run.out()).doesNotContain("[sidecar-resources]").doesNotContain("[sidecar-seccomp]")
+                    .doesNotContain("[sidecar-gomemlimit]");
+            assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (without a "
+                    + "MutatingAdmissionPolicy, the sidecar defaults too): sidecar-resources, sidecar-gomemlimit, "
+                    + "sidecar-seccomp, injected-sidecar, unknown-annotation, env-secrets, ssl-cert-dir, "
+                    + "graceful-shutdown, component-secrets, component-metadata, component-auth, control-plane-ha, "
+                    + "control-plane-resources, control-plane-namespace\n");
+        }
+    }
+
+    @Test
+    void besideTheWebhookOnlyFullRulesAreExportedAndTheServerSettingIsNamed() {
+        Run run = run("native", "--with-webhook");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).startsWith("# dapr-guard export native: 12 rules enforced by the kube-apiserver: "
+                + "sidecar-resources, sidecar-seccomp, app-id, enabled-value, api-token, app-token, "
+                + "service-account-token, log-level, component-scopes, config-mtls, config-metrics, config-tracing\n"
+                + "# on the server beside them, set dapr-guard.native-rules: [sidecar-resources, sidecar-seccomp, "
+                + "app-id, enabled-value, api-token, app-token, service-account-token, log-level, component-scopes, "
+                + "config-mtls, config-metrics, config-tracing] (so that none is enforced twice)\n");
+        // the webhook keeps sidecar-gomemlimit whole, its mutation too
+        assertThat(run.out()).doesNotContain("[sidecar-gomemlimit]").doesNotContain("'/metadata/annotations/dapr.io~1env'");
+        assertThat(run.err()).startsWith("dapr-guard export: left to the webhook: sidecar-gomemlimit, injected-sidecar");
     }
 
     @Test

@@ -210,19 +210,25 @@ class DaprGuardPropertiesTest {
                     .isEqualTo(Action.DENY);
             assertThat(context.getBean(Policy.class).action("log-level")).isEqualTo(Action.WARN);
             Policy admission = context.getBean(PolicyEngine.class).policy();
-            assertThat(admission.action("config-mtls")).as("the webhook's").isEqualTo(Action.OFF);
-            assertThat(admission.action("log-level")).isEqualTo(Action.OFF);
-            assertThat(admission.action("api-token")).isEqualTo(Action.WARN);
+            assertThat(admission.nativeRules()).as("the webhook's").containsExactlyInAnyOrder("config-mtls",
+                    "log-level");
+            assertThat(context.getBean(Policy.class).nativeRules()).isEmpty();
         });
-        runner.run(context -> assertThat(context.getBean(PolicyEngine.class).policy().action("config-mtls"))
-                .isEqualTo(Action.DENY));
+        runner.run(context -> assertThat(context.getBean(PolicyEngine.class).policy().nativeRules()).isEmpty());
     }
 
     @Test
     void aNativeRuleWithoutANativeFormFailsStartup() {
-        assertStartupFails("dapr-guard.native-rules=config-mtls,sidecar-resources",
-                "dapr-guard.native-rules names sidecar-resources, which has no native form, so nothing would enforce"
-                        + " it; the rules export native writes are ");
+        assertStartupFails("dapr-guard.native-rules=config-mtls,env-secrets",
+                "dapr-guard.native-rules names env-secrets, which has no native form, so nothing would enforce"
+                        + " it; the rules export native writes in full are ");
+    }
+
+    @Test
+    void aRuleExpressedOnlyInPartIsKeptWholeByTheWebhook() {
+        assertStartupFails("dapr-guard.native-rules=sidecar-resources,sidecar-gomemlimit",
+                "dapr-guard.native-rules names sidecar-gomemlimit, which CEL expresses only in part, so the webhook"
+                        + " keeps it whole (export native --with-webhook leaves it out)");
     }
 
     private void assertStartupFails(String property, String message) {

@@ -39,18 +39,48 @@ public final class KubernetesCel {
     private final CelCompiler compiler;
     private final CelRuntime runtime;
 
+    /**
+     * The kube-apiserver's {@code JSONPatch} object type of MutatingAdmissionPolicy's JSON patch expressions; here an
+     * operation evaluates to a map of its fields.
+     */
+    static final dev.cel.common.types.StructType JSON_PATCH = dev.cel.common.types.StructType.create("JSONPatch",
+            com.google.common.collect.ImmutableSet.of("op", "path", "from", "value"), field -> switch (field) {
+                case "op", "path", "from" -> java.util.Optional.of(SimpleType.STRING);
+                case "value" -> java.util.Optional.of(SimpleType.DYN);
+                default -> java.util.Optional.empty();
+            });
+
+    private static final dev.cel.common.types.CelTypeProvider TYPES = new dev.cel.common.types.CelTypeProvider() {
+        @Override
+        public com.google.common.collect.ImmutableCollection<dev.cel.common.types.CelType> types() {
+            return com.google.common.collect.ImmutableList.of(JSON_PATCH);
+        }
+
+        @Override
+        public java.util.Optional<dev.cel.common.types.CelType> findType(String name) {
+            return name.equals(JSON_PATCH.name()) ? java.util.Optional.of(JSON_PATCH) : java.util.Optional.empty();
+        }
+    };
+
     public KubernetesCel() {
         var compilerBuilder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setTypeProvider(TYPES)
                 .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
                 .addLibraries(CelExtensions.strings(), CelExtensions.optional())
-                .addFunctionDeclarations(quantityDeclarations());
+                .addFunctionDeclarations(quantityDeclarations())
+                .addFunctionDeclarations(regexDeclarations());
         for (String variable : VARIABLES) {
             compilerBuilder.addVar(variable, SimpleType.DYN);
         }
         this.compiler = compilerBuilder.build();
-        this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+        // the planner runtime: the one that builds struct values (JSONPatch) from a value provider
+        this.runtime = CelRuntimeFactory.plannerRuntimeBuilder()
+                .setTypeProvider(TYPES)
+                .setValueProvider((name, fields) -> name.equals(JSON_PATCH.name())
+                        ? java.util.Optional.of(new java.util.LinkedHashMap<>(fields)) : java.util.Optional.empty())
                 .addLibraries(CelExtensions.strings(), CelExtensions.optional())
                 .addFunctionBindings(quantityBindings())
+                .addFunctionBindings(regexBindings())
                 .build();
     }
 
@@ -79,7 +109,11 @@ public final class KubernetesCel {
             input.put(variable, variables.containsKey(variable) ? variables.get(variable) : dev.cel.common.values
                     .NullValue.NULL_VALUE);
         }
-        return runtime.createProgram(ast).eval(input);
+        try {
+            return runtime.createProgram(ast).eval(input);
+        } catch (CelEvaluationException e) {
+            throw new CelEvaluationException(e.getMessage() + " in: " + expression, e);
+        }
     }
 
     private static List<CelFunctionDecl> quantityDeclarations() {
@@ -111,6 +145,64 @@ public final class KubernetesCel {
                         CelOverloadDecl.newMemberOverload("quantity_get_int", SimpleType.INT, QUANTITY)),
                 CelFunctionDecl.newFunctionDeclaration("asApproximateFloat",
                         CelOverloadDecl.newMemberOverload("quantity_get_float", SimpleType.DOUBLE, QUANTITY)));
+    }
+
+    /**
+     * A JSON value as the kube-apiserver hands it to CEL: objects as maps, arrays as lists, whole numbers as int64,
+     * other numbers as double, and JSON null as CEL's null.
+     */
+    public static Object fromJson(tools.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            node.properties().forEach(e -> map.put(e.getKey(), fromJson(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new java.util.ArrayList<>();
+            node.forEach(child -> list.add(fromJson(child)));
+            return list;
+        }
+        if (node.isNull() || node.isMissingNode()) {
+            return dev.cel.common.values.NullValue.NULL_VALUE;
+        }
+        if (node.isIntegralNumber()) {
+            return node.longValue();
+        }
+        if (node.isNumber()) {
+            return node.doubleValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.asString();
+    }
+
+    /** Kubernetes' regex library: {@code find} and {@code findAll}, with RE2 (Go's regexp) semantics. */
+    private static List<CelFunctionDecl> regexDeclarations() {
+        return List.of(
+                CelFunctionDecl.newFunctionDeclaration("find",
+                        CelOverloadDecl.newMemberOverload("string_find_string", SimpleType.STRING, SimpleType.STRING,
+                                SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("findAll",
+                        CelOverloadDecl.newMemberOverload("string_find_all_string",
+                                dev.cel.common.types.ListType.create(SimpleType.STRING), SimpleType.STRING,
+                                SimpleType.STRING)));
+    }
+
+    private static List<CelFunctionBinding> regexBindings() {
+        return List.of(
+                CelFunctionBinding.from("string_find_string", String.class, String.class, (text, regex) -> {
+                    var matcher = com.google.re2j.Pattern.compile(regex).matcher(text);
+                    return matcher.find() ? matcher.group() : "";
+                }),
+                CelFunctionBinding.from("string_find_all_string", String.class, String.class, (text, regex) -> {
+                    var matcher = com.google.re2j.Pattern.compile(regex).matcher(text);
+                    List<String> all = new java.util.ArrayList<>();
+                    while (matcher.find()) {
+                        all.add(matcher.group());
+                    }
+                    return all;
+                }));
     }
 
     /** A quantity value inside CEL: the exact amount in base units. */
