@@ -156,6 +156,13 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- $_ := set $guard "metrics" (dict "namespace-label" .Values.metrics.namespaceLabel) }}
 {{- end }}
 {{- $_ := set $guard "shutdown" (dict "drain-period" (printf "%ds" (int .Values.shutdown.drainPeriodSeconds))) }}
+{{- if eq .Values.engine "both" }}
+{{- /* the rules the native policies judge: the webhook reports none of their findings */}}
+{{- $plan := include "dapr-guard.nativePlan" . | fromJson }}
+{{- if $plan.nativeRules }}
+{{- $_ := set $guard "native-rules" $plan.nativeRules }}
+{{- end }}
+{{- end }}
 {{- $tls := dict }}
 {{- if hasKey .Values.tls "reloadInterval" }}
 {{- $_ := set $tls "reload-interval" .Values.tls.reloadInterval }}
@@ -259,4 +266,116 @@ Called exactly once per render (templates/webhooks.yaml), and its result feeds t
 {{- fail (printf "audit.interval must be between 1m and 24h, was %s" $interval) }}
 {{- end }}
 {{- $seconds }}
+{{- end }}
+
+{{/*
+Whether the chart runs dapr-guard's server: always, except with engine: native and the cluster audit off (the
+kube-apiserver then enforces everything itself and no pod of dapr-guard runs).
+*/}}
+{{- define "dapr-guard.runsServer" -}}
+{{- if or (ne .Values.engine "native") .Values.audit.enabled }}true{{ end }}
+{{- end }}
+
+{{/*
+Fails the render when the native engine cannot work on the target Kubernetes version, or would undo right-sizing.
+*/}}
+{{- define "dapr-guard.validateNative" -}}
+{{- if ne .Values.engine "webhook" }}
+{{- $version := .Capabilities.KubeVersion.Version }}
+{{- if semverCompare "<1.30-0" $version }}
+{{- fail (printf "engine: %s needs ValidatingAdmissionPolicy in admissionregistration.k8s.io/v1, served from Kubernetes 1.30; this cluster is %s. Use engine: webhook." .Values.engine $version) }}
+{{- end }}
+{{- if and .Values.native.mutation (semverCompare "<1.36-0" $version) }}
+{{- fail (printf "engine: %s with native.mutation: true needs MutatingAdmissionPolicy in admissionregistration.k8s.io/v1, served from Kubernetes 1.36; this cluster is %s. Set native.mutation: false for validation only (from 1.30): the sidecar defaults (sidecar-resources, sidecar-gomemlimit, sidecar-seccomp) are then left to the webhook (engine: both) or not enforced (engine: native)." .Values.engine $version) }}
+{{- end }}
+{{- if and .Values.native.mutation (eq (toString .Values.rightsizing.apply) "defaults") }}
+{{- fail (printf "rightsizing.apply: defaults needs the webhook to add each workload's recommended sidecar values, but with engine: %s and native.mutation: true a MutatingAdmissionPolicy adds policy.sidecar's values first. Use engine: both with native.mutation: false, or rightsizing.apply: off." .Values.engine) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+What the native policies are made of, for these values (JSON): the effective action of every rule with a native
+form as the server reads the policy ("actions", "off" for a rule left to the webhook: partial ones with engine: both,
+the sidecar ones without native.mutation), the rules daprguard.io/skip may skip ("skippable"), the catalog's tokens
+and their values ("tokens"), and, for engine: both, the rules the server leaves to the kube-apiserver ("nativeRules").
+*/}}
+{{- define "dapr-guard.nativePlan" -}}
+{{- $catalog := .Files.Get "files/native-catalog.json" | fromJson }}
+{{- $policy := .Values.policy | default dict }}
+{{- $overrides := $policy.rules | default dict }}
+{{- $server := dict }}
+{{- range $rule, $default := $catalog.rules }}
+{{- $action := $default }}
+{{- if hasKey $overrides $rule }}
+{{- $value := toString (get $overrides $rule) }}
+{{- $action = ternary "off" $value (eq $value "false") }}
+{{- end }}
+{{- $_ := set $server $rule $action }}
+{{- end }}
+{{- $skippable := list }}
+{{- if hasKey $policy "skippable" }}
+{{- $skippable = $policy.skippable | default list }}
+{{- else }}
+{{- /* the server's default: the rules whose action is warn */}}
+{{- range $rule, $action := $server }}
+{{- if eq $action "warn" }}
+{{- $skippable = append $skippable $rule }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $actions := dict }}
+{{- $nativeRules := list }}
+{{- range $rule, $action := $server }}
+{{- $native := $action }}
+{{- if and (eq $.Values.engine "both") (has $rule $catalog.partial) }}
+{{- $native = "off" }}
+{{- end }}
+{{- if and (not $.Values.native.mutation) (has $rule $catalog.mutating) }}
+{{- $native = "off" }}
+{{- end }}
+{{- $_ := set $actions $rule $native }}
+{{- if ne $native "off" }}
+{{- $nativeRules = append $nativeRules $rule }}
+{{- end }}
+{{- end }}
+{{- $sidecar := $policy.sidecar | default dict }}
+{{- $tokens := dict }}
+{{- range $key, $name := dict "cpu-request" "cpuRequest" "cpu-limit" "cpuLimit" "memory-request" "memoryRequest" "memory-limit" "memoryLimit" }}
+{{- $_ := set $tokens (printf "@default:%s@" $key) (toString (get $sidecar $name | default (index $catalog.defaults $key))) }}
+{{- end }}
+{{- $_ := set $tokens "@gomemlimit-percent@" (printf "%d" (int (get $sidecar "gomemlimitPercent" | default (index $catalog.defaults "gomemlimit-percent")))) }}
+{{- range $rule := $catalog.mutating }}
+{{- $active := "true" }}
+{{- if eq (get $actions $rule) "off" }}
+{{- $active = "false" }}
+{{- else if has $rule $skippable }}
+{{- $active = index $catalog.activeChecks $rule }}
+{{- end }}
+{{- $_ := set $tokens (printf "@active:%s@" $rule) $active }}
+{{- end }}
+{{- dict "actions" $actions "skippable" $skippable "tokens" $tokens "nativeRules" $nativeRules | toJson }}
+{{- end }}
+
+{{/* The catalog text with its tokens replaced. Input: dict "text" "tokens". */}}
+{{- define "dapr-guard.nativeTokens" -}}
+{{- $text := .text }}
+{{- range $token, $value := .tokens }}
+{{- $text = replace $token $value $text }}
+{{- end }}
+{{- $text }}
+{{- end }}
+
+{{/*
+A native binding's namespaceSelector, as the webhooks select namespaces: never the excluded ones, and the
+daprguard.io/mode values given. Input: dict "excluded" "modes" "operator" (In or NotIn).
+*/}}
+{{- define "dapr-guard.nativeNamespaces" -}}
+matchExpressions:
+- key: kubernetes.io/metadata.name
+  operator: NotIn
+  values: {{ toJson .excluded }}
+- key: daprguard.io/mode
+  operator: {{ .operator }}
+  values: {{ toJson .modes }}
 {{- end }}

@@ -55,7 +55,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * only apply to a Spring profile ({@code spring.config.activate.*}) are skipped. Placeholders ({@code ${...}}) are
  * not resolved.
  */
-final class PolicyLoader {
+public final class PolicyLoader {
 
     static final String PREFIX = "dapr-guard";
 
@@ -67,7 +67,7 @@ final class PolicyLoader {
             ConfigurationPropertyName.of("spring.config.activate");
 
     /** The settings are unusable; the message names the file and the setting. */
-    static final class PolicyException extends Exception {
+    public static final class PolicyException extends Exception {
 
         PolicyException(String message) {
             super(message);
@@ -80,7 +80,7 @@ final class PolicyLoader {
      * @param file the policy file, or null for the server's defaults
      * @param rules rule id to action, applied over the file's {@code dapr-guard.rules}
      */
-    static Policy load(Path file, Map<String, String> rules) throws PolicyException {
+    public static Policy load(Path file, Map<String, String> rules) throws PolicyException {
         if (file == null) {
             return defaults(rules);
         }

@@ -106,6 +106,11 @@ public final class NativeExport {
 
     /** @param policy the rules' actions and the global mode, as the server reads them */
     public static Result export(Policy policy, Options options) {
+        return export(policy, options, null);
+    }
+
+    /** @param sidecarTokens the sidecar CEL with the chart's tokens ({@link NativeCatalog}), or null */
+    static Result export(Policy policy, Options options, NativeSidecar sidecarTokens) {
         Objects.requireNonNull(policy, "policy");
         Set<String> excludedNamespaces = options.excludedNamespaces();
         Set<String> leftOut = new LinkedHashSet<>();
@@ -117,7 +122,7 @@ public final class NativeExport {
         }
         // the policy as the native engine runs it: the rules it leaves to the webhook are off for it
         Policy nativePolicy = policy.withRulesOff(leftOut);
-        NativeSidecar sidecar = NativeSidecar.of(nativePolicy);
+        NativeSidecar sidecar = sidecarTokens != null ? sidecarTokens : NativeSidecar.of(nativePolicy);
         List<Validation> all = new ArrayList<>(NativeValidations.all());
         all.addAll(sidecar.validations());
         List<ObjectNode> objects = new ArrayList<>();

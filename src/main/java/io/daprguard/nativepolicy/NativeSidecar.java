@@ -48,16 +48,44 @@ public final class NativeSidecar {
     private static final String MIB = "1048576";
 
     private final Policy policy;
-    private final SidecarDefaults defaults;
+    private final java.util.function.Function<SidecarResource, String> defaultText;
+    private final String percent;
+    private final java.util.function.Function<String, String> active;
 
-    private NativeSidecar(Policy policy) {
+    private NativeSidecar(Policy policy, java.util.function.Function<SidecarResource, String> defaultText,
+            String percent, java.util.function.Function<String, String> active) {
         this.policy = policy;
-        this.defaults = policy.defaults();
+        this.defaultText = defaultText;
+        this.percent = percent;
+        this.active = active;
     }
 
     /** For the policy's actions, skips and sidecar defaults. */
     static NativeSidecar of(Policy policy) {
-        return new NativeSidecar(policy);
+        SidecarDefaults defaults = policy.defaults();
+        return new NativeSidecar(policy, resource -> resource.defaultValue(defaults).text(),
+                Integer.toString(defaults.gomemlimitPercent()), ruleId -> activeFor(policy, ruleId));
+    }
+
+    /**
+     * With tokens in place of what a deployment chooses, for the chart's catalog: {@code @default:<resource>@} (the
+     * annotation's default value, e.g. {@code @default:cpu-request@}), {@code @gomemlimit-percent@}, and
+     * {@code @active:<rule-id>@} (CEL: whether the rule's mutation runs, {@link #activeCheck}). The operations and
+     * validations of all three rules are written, whatever {@code policy} says.
+     */
+    static NativeSidecar tokens(Policy policy) {
+        return new NativeSidecar(policy, resource -> "@default:" + tokenName(resource) + "@", "@gomemlimit-percent@",
+                ruleId -> "@active:" + ruleId + "@");
+    }
+
+    /** {@code cpu-request}, {@code memory-limit}, ... */
+    static String tokenName(SidecarResource resource) {
+        return resource.resource() + "-" + (resource.isRequest() ? "request" : "limit");
+    }
+
+    /** CEL for a rule that may be skipped and is on: whether it was not skipped. */
+    static String activeCheck(String ruleId) {
+        return "!" + NativeValidations.skips(ruleId);
     }
 
     /** The rules with a native mutation, in the webhook's order. */
@@ -73,10 +101,14 @@ public final class NativeSidecar {
 
     /** CEL true when the rule's mutation runs: the rule is not off and, if it may be skipped, not skipped. */
     private String active(String ruleId) {
+        return active.apply(ruleId);
+    }
+
+    private static String activeFor(Policy policy, String ruleId) {
         if (policy.action(ruleId) == Action.OFF) {
             return "false";
         }
-        return policy.skippable().contains(ruleId) ? "!" + NativeValidations.skips(ruleId) : "true";
+        return policy.skippable().contains(ruleId) ? activeCheck(ruleId) : "true";
     }
 
     private static String has(String key) {
@@ -88,7 +120,7 @@ public final class NativeSidecar {
     }
 
     private String defaultOf(SidecarResource resource) {
-        return literal(resource.defaultValue(defaults).text());
+        return literal(defaultText.apply(resource));
     }
 
     /** The variable (its CEL name) that says whether the mutation adds this annotation. */
@@ -183,7 +215,6 @@ public final class NativeSidecar {
     private String gomemlimitValue() {
         String quantity = "quantity(" + effective(SidecarResource.MEMORY_LIMIT) + ")";
         String limit = quantity + ".asInteger()";
-        int percent = defaults.gomemlimitPercent();
         // floor(limit * percent / 100) without overflow: (limit / 100) * percent + (limit % 100) * percent / 100
         String target = "(" + limit + " / 100 * " + percent + " + " + limit + " % 100 * " + percent + " / 100)";
         String mib = "(" + target + " / " + MIB + ")";
@@ -223,23 +254,18 @@ public final class NativeSidecar {
      *     kube-apiserver)
      */
     String patches(String annotationsPath, PatchSyntax patch) {
+        // every operation is written, guarded by its variable (false for a rule that is off), so that the chart's
+        // catalog holds one expression for every policy
         List<String> parts = new ArrayList<>();
-        if (policy.action(SidecarResourcesRule.ID) != Action.OFF) {
-            for (SidecarResource[] pair : SidecarResource.PAIRS) {
-                for (SidecarResource resource : pair) {
-                    parts.add(operation(adds(resource), annotationsPath, resource.annotation(), defaultOf(resource),
-                            patch));
-                }
+        for (SidecarResource[] pair : SidecarResource.PAIRS) {
+            for (SidecarResource resource : pair) {
+                parts.add(operation(adds(resource), annotationsPath, resource.annotation(), defaultOf(resource), patch));
             }
         }
-        if (policy.action(SidecarGomemlimitRule.ID) != Action.OFF) {
-            parts.add(operation("variables." + ADDS_GOMEMLIMIT, annotationsPath, DaprAnnotations.ENV,
-                    envWithGomemlimit(), patch));
-        }
-        if (policy.action(SidecarSeccompRule.ID) != Action.OFF) {
-            parts.add(operation("variables." + ADDS_SECCOMP, annotationsPath, DaprAnnotations.SIDECAR_SECCOMP_PROFILE_TYPE,
-                    literal(RUNTIME_DEFAULT), patch));
-        }
+        parts.add(operation("variables." + ADDS_GOMEMLIMIT, annotationsPath, DaprAnnotations.ENV, envWithGomemlimit(),
+                patch));
+        parts.add(operation("variables." + ADDS_SECCOMP, annotationsPath, DaprAnnotations.SIDECAR_SECCOMP_PROFILE_TYPE,
+                literal(RUNTIME_DEFAULT), patch));
         return String.join(" + ", parts);
     }
 
@@ -279,7 +305,7 @@ public final class NativeSidecar {
         String text = value(key);
         SidecarResource other = resource.counterpart();
         String otherText = value(other.annotation());
-        String defaultText = resource.defaultValue(defaults).text();
+        String defaultText = this.defaultText.apply(resource);
         String conflict = resource.isRequest()
                 ? "quantity(" + literal(defaultText) + ").isGreaterThan(quantity(" + otherText + "))"
                 : "quantity(" + literal(defaultText) + ").isLessThan(quantity(" + otherText + "))";
@@ -325,7 +351,6 @@ public final class NativeSidecar {
     private Validation gomemlimitSet() {
         String expression = namesGomemlimit(DaprAnnotations.ENV) + " || " + gomemlimitFromSecret() + " || variables."
                 + ADDS_GOMEMLIMIT;
-        int percent = defaults.gomemlimitPercent();
         String message = "!" + memoryLimitUsable() + " ? " + literal(DaprAnnotations.ENV + " has no GOMEMLIMIT and "
                 + "there is no valid " + DaprAnnotations.SIDECAR_MEMORY_LIMIT + "; set the limit, then GOMEMLIMIT at "
                 + percent + "% of it") + " : " + literal(DaprAnnotations.ENV + " has no GOMEMLIMIT, so daprd's garbage "

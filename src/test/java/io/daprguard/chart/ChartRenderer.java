@@ -72,6 +72,12 @@ final class ChartRenderer {
         return this;
     }
 
+    /** A values file anywhere (a test's own). */
+    ChartRenderer valuesFile(Path file) {
+        valuesFiles.add(file);
+        return this;
+    }
+
     /** Like {@code --set key=value}. */
     ChartRenderer set(String key, Object value) {
         sets.put(key, value);

@@ -43,6 +43,22 @@ class ValuesSchemaTest {
                 .hasMessageContaining("additional properties 'replicas' not allowed");
     }
 
+    /** Every rule can be given an action and made skippable, and no other id is accepted. */
+    @Test
+    void theSchemaKnowsEveryRuleId() {
+        java.util.List<String> ids = io.daprguard.rules.Rules.all().stream().map(io.daprguard.rules.Rule::id).toList();
+        java.util.List<String> actions = new java.util.ArrayList<>();
+        schema.path("properties").path("policy").path("properties").path("rules").path("properties").propertyNames()
+                .forEach(actions::add);
+        java.util.List<String> skippable = new java.util.ArrayList<>();
+        schema.path("definitions").path("ruleId").path("enum").forEach(id -> skippable.add(id.asString()));
+        assertThat(actions).isEqualTo(ids);
+        assertThat(skippable).isEqualTo(ids);
+        assertThat(chart().set("policy.rules.component-metadata", "deny").set("policy.rules.sidecar-right-size", "off")
+                .render().get("ConfigMap", "dapr-guard").path("data").path("application.yaml").asString())
+                .contains("component-metadata: deny").contains("sidecar-right-size: \"off\"");
+    }
+
     @Test
     void unknownNestedKeyIsRejected() {
         assertThatThrownBy(() -> chart().set("webhook.failurePolicy", "Fail").render())

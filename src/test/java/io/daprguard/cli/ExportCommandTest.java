@@ -301,7 +301,11 @@ class ExportCommandTest {
                 + "app-id, enabled-value, api-token, app-token, service-account-token, log-level, component-scopes, "
                 + "config-mtls, config-metrics, config-tracing] (so that none is enforced twice)\n");
         // the webhook keeps sidecar-gomemlimit whole, its mutation too
-        assertThat(run.out()).doesNotContain("[sidecar-gomemlimit]").doesNotContain("'/metadata/annotations/dapr.io~1env'");
+        assertThat(run.out()).doesNotContain("[sidecar-gomemlimit]");
+        JsonNode variables = run.named("MutatingAdmissionPolicy", "dapr-guard-pods-defaults").path("spec")
+                .path("variables");
+        assertThat(variables.findValuesAsString("expression")).anyMatch(e -> e.startsWith("(false && "));
+        assertThat(variables.toString()).contains("{\"name\":\"sidecarAddsGomemlimit\",\"expression\":\"(false && ");
         assertThat(run.err()).startsWith("dapr-guard export: left to the webhook: sidecar-gomemlimit, injected-sidecar");
     }
 
