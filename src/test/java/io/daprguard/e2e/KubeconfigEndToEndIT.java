@@ -82,7 +82,8 @@ class KubeconfigEndToEndIT extends RealClusterSuite {
                 System.getProperty("user.home"));
     }
 
-    private static String kubeconfigYaml() throws IOException {
+    /** The kubeconfig this suite (and {@link NativePoliciesIT}) uses, with the chosen context current. */
+    static String kubeconfigYaml() throws IOException {
         Path file = source();
         return withContext(Files.readString(file), System.getProperty(CONTEXT), file);
     }
