@@ -98,12 +98,20 @@ public final class NativeValidations {
                 : skips + " + ',' + " + skipsIn("object.metadata.?annotations.orValue({})", requireReason);
     }
 
+    /**
+     * The longest {@code daprguard.io/skip} the native policies read (characters); a longer one skips nothing
+     * natively. Every rule id, comma-separated with spaces, is under a thousand.
+     */
+    public static final int MAX_SKIP_LIST = 4096;
+
     private static String skipsIn(String annotations, boolean requireReason) {
         String a = "(" + annotations + ")";
         String applies = "(" + literal(PolicyEngine.SKIP_ANNOTATION) + " in " + a + " && !("
                 + literal(PolicyEngine.SKIP_UNTIL_ANNOTATION) + " in " + a + ")" + (requireReason ? " && " + a + "[?"
                 + literal(PolicyEngine.SKIP_REASON_ANNOTATION) + "].orValue('').trim() != ''" : "") + ")";
-        return "(" + applies + " ? " + a + "[" + literal(PolicyEngine.SKIP_ANNOTATION) + "] : '')";
+        // a list longer than any list of rule ids is not read: matching it would cost the apiserver its length
+        String list = a + "[" + literal(PolicyEngine.SKIP_ANNOTATION) + "]";
+        return "(" + applies + " && size(" + list + ") <= " + MAX_SKIP_LIST + " ? " + list + " : '')";
     }
 
     /**
@@ -199,10 +207,11 @@ public final class NativeValidations {
     /**
      * CEL: the value is zero as {@code new BigDecimal(text.strip())} reads a string (a sign, digits that are all 0
      * with at most one point, an exponent), or a number equal to 0; anything else (null, a boolean, text that is not
-     * a number) is not.
+     * a number, a string over 64 KiB, whose match would cost the apiserver its length) is not.
      */
     private static String zero(String value) {
-        return ("(type(%1$s) == string && %1$s.trim().matches('^[+-]?(0+[.]?0*|[.]0+)([eE][+-]?[0-9]+)?$')"
+        return ("(type(%1$s) == string && size(%1$s) <= 65536"
+                + " && %1$s.trim().matches('^[+-]?(0+[.]?0*|[.]0+)([eE][+-]?[0-9]+)?$')"
                 + " || type(%1$s) == int && %1$s == 0 || type(%1$s) == uint && %1$s == 0u"
                 + " || type(%1$s) == double && %1$s == 0.0)").formatted(value);
     }

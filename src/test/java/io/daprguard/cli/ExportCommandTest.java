@@ -122,8 +122,8 @@ class ExportCommandTest {
         assertThat(pods.path("variables").get(1).toString()).isEqualTo("{\"name\":\"podSpec\",\"expression\":"
                 + "\"object.?spec.orValue({})\"}");
         String a = "(object.metadata.?annotations.orValue({}))";
-        String skip = "(('daprguard.io/skip' in " + a + " && !('daprguard.io/skip-until' in " + a + ")) ? " + a
-                + "['daprguard.io/skip'] : '')";
+        String skip = "(('daprguard.io/skip' in " + a + " && !('daprguard.io/skip-until' in " + a + ")) && size(" + a
+                + "['daprguard.io/skip']) <= 4096 ? " + a + "['daprguard.io/skip'] : '')";
         assertThat(pods.path("variables").get(2).path("expression").asString()).isEqualTo(skip);
         // a skippable (warn) rule checks the list, with white space as the webhook strips it; a deny rule that is not
         // skippable does not
