@@ -35,7 +35,7 @@ public final class NativeCatalog {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> GROUPS = List.of("pods", "workloads", "cronjobs", "components",
-            "configurations");
+            "control-plane", "configurations");
 
     private NativeCatalog() {}
 

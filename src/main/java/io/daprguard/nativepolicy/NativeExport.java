@@ -45,6 +45,7 @@ public final class NativeExport {
         WORKLOADS("workloads", Target.POD, "Deployment"),
         CRONJOBS("cronjobs", Target.POD, "CronJob"),
         COMPONENTS("components", Target.COMPONENT, null),
+        CONTROL_PLANE("control-plane", Target.CONTROL_PLANE, null),
         CONFIGURATIONS("configurations", Target.CONFIGURATION, null);
 
         final String name;
@@ -261,6 +262,7 @@ public final class NativeExport {
             }
             case CRONJOBS -> rule(rules, "batch", List.of("cronjobs"), List.of("CREATE", "UPDATE"));
             case COMPONENTS -> rule(rules, "dapr.io", List.of("components"), List.of("CREATE", "UPDATE"));
+            case CONTROL_PLANE -> rule(rules, "apps", List.of("deployments", "statefulsets"), List.of("CREATE", "UPDATE"));
             case CONFIGURATIONS -> rule(rules, "dapr.io", List.of("configurations"), List.of("CREATE", "UPDATE"));
         }
     }
@@ -275,14 +277,17 @@ public final class NativeExport {
                                 + " in object.metadata.?annotations.orValue({}))");
             }
         }
+        String controlPlane = "request.kind.kind in ['Deployment', 'StatefulSet'] && (object.metadata.?labels"
+                + ".orValue({})[?" + NativeValidations.literal(io.daprguard.policy.Target.PART_OF_LABEL)
+                + "].orValue('') == " + NativeValidations.literal(io.daprguard.policy.Target.CONTROL_PLANE_PART_OF)
+                + " || object.metadata.?name.orValue('') in "
+                + NativeValidations.list(io.daprguard.policy.Target.CONTROL_PLANE_NAMES) + ")";
         if (group == Group.WORKLOADS) {
             // Dapr's own Deployments and StatefulSets are judged by the control-plane rules, not the pod rules
-            conditions.addObject().put("name", "not-the-dapr-control-plane").put("expression",
-                    "!(request.kind.kind in ['Deployment', 'StatefulSet'] && (object.metadata.?labels.orValue({})[?"
-                            + NativeValidations.literal(io.daprguard.policy.Target.PART_OF_LABEL) + "].orValue('') == "
-                            + NativeValidations.literal(io.daprguard.policy.Target.CONTROL_PLANE_PART_OF)
-                            + " || object.metadata.?name.orValue('') in "
-                            + NativeValidations.list(io.daprguard.policy.Target.CONTROL_PLANE_NAMES) + "))");
+            conditions.addObject().put("name", "not-the-dapr-control-plane").put("expression", "!(" + controlPlane + ")");
+        }
+        if (group == Group.CONTROL_PLANE) {
+            conditions.addObject().put("name", "the-dapr-control-plane").put("expression", controlPlane);
         }
         String reviewed = switch (group) {
             case PODS -> null;
@@ -290,7 +295,7 @@ public final class NativeExport {
             case CRONJOBS -> "object.spec.?jobTemplate != oldObject.spec.?jobTemplate";
             case COMPONENTS -> "object.?spec != oldObject.?spec || object.?scopes != oldObject.?scopes"
                     + " || object.?auth != oldObject.?auth";
-            case CONFIGURATIONS -> "object.?spec != oldObject.?spec";
+            case CONFIGURATIONS, CONTROL_PLANE -> "object.?spec != oldObject.?spec";
         };
         if (reviewed != null) {
             conditions.addObject().put("name", "created-or-changed")

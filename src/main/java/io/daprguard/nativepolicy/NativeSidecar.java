@@ -38,20 +38,6 @@ import java.util.List;
  */
 public final class NativeSidecar {
 
-    /**
-     * Go's {@code strings.TrimSpace} white space, as an RE2 class: {@code \t} to {@code \r}, U+0085, and the Unicode
-     * separators (Zs, Zl, Zp: the space, U+00A0, U+1680, U+2000 to U+200A, U+202F, U+205F, U+3000, U+2028, U+2029).
-     * Short, because a regular expression costs the kube-apiserver its length times the text's.
-     */
-    private static final String GO_SPACE = "[\\t-\\r\\x{85}\\pZ]";
-    /**
-     * Above this size a value is not matched with a regular expression, whose cost on the 256 KiB an annotation can
-     * hold would come near the apiserver's limit per expression: {@code dapr.io/env} and
-     * {@code dapr.io/env-from-secret} then name GOMEMLIMIT when they contain {@code GOMEMLIMIT=} anywhere.
-     */
-    static final int MATCHED_SIZE = 64 * 1024;
-    /** Dapr's separator before a name, {@code ,\s*} with Go's {@code \s}. */
-    private static final String SEPARATOR = ",[\\t\\n\\f\\r ]*";
     private static final String GOMEMLIMIT = "GOMEMLIMIT";
     private static final String RUNTIME_DEFAULT = "RuntimeDefault";
     private static final String MIB = "1048576";
@@ -163,8 +149,8 @@ public final class NativeSidecar {
             }
         }
         out.add(new String[] {GOMEMLIMIT_VALUE, "!" + memoryLimitUsable() + " ? '' : " + gomemlimitValue()});
-        out.add(new String[] {ENV_NAMES_GOMEMLIMIT, namesGomemlimitExpression(DaprAnnotations.ENV)});
-        out.add(new String[] {SECRET_GIVES_GOMEMLIMIT, gomemlimitFromSecretExpression()});
+        out.add(new String[] {ENV_NAMES_GOMEMLIMIT, NativeValidations.envNames(DaprAnnotations.ENV, GOMEMLIMIT)});
+        out.add(new String[] {SECRET_GIVES_GOMEMLIMIT, NativeValidations.secretGives(GOMEMLIMIT)});
         out.add(new String[] {ADDS_GOMEMLIMIT, addsGomemlimitExpression()});
         out.add(new String[] {ADDS_SECCOMP, addsSeccompExpression()});
         return out;
@@ -205,26 +191,8 @@ public final class NativeSidecar {
     private static final String ENV_NAMES_GOMEMLIMIT = "sidecarEnvNamesGomemlimit";
     private static final String SECRET_GIVES_GOMEMLIMIT = "sidecarSecretGivesGomemlimit";
 
-    /** CEL true when the annotation (Dapr's env syntax) has a variable named GOMEMLIMIT. */
-    private static String namesGomemlimitExpression(String key) {
-        String value = ANNOTATIONS + "[?" + literal(key) + "].orValue('')";
-        return "(size(" + value + ") > " + MATCHED_SIZE + " ? " + value + ".contains('" + GOMEMLIMIT + "=') : "
-                + value + ".matches(" + literal("(^" + GO_SPACE + "*|" + SEPARATOR + ")" + GOMEMLIMIT + "=") + "))";
-    }
-
     private static String namesGomemlimit(String key) {
         return "variables." + ENV_NAMES_GOMEMLIMIT;
-    }
-
-    /**
-     * CEL true when {@code dapr.io/env-from-secret} gives GOMEMLIMIT: an entry whose reference Dapr keeps (at most one
-     * {@code :}); a reference with a comma in it (never a valid Secret name or key) is not recognised.
-     */
-    private static String gomemlimitFromSecretExpression() {
-        String value = ANNOTATIONS + "[?" + literal(DaprAnnotations.ENV_FROM_SECRET) + "].orValue('')";
-        return "(size(" + value + ") > " + MATCHED_SIZE + " ? " + value + ".contains('" + GOMEMLIMIT + "=') : "
-                + value + ".matches(" + literal("(^" + GO_SPACE + "*|" + SEPARATOR + ")" + GOMEMLIMIT + "=[^:,]*(:[^:,]*)?("
-                        + SEPARATOR + "[A-Za-z_]\\w*=|$)") + "))";
     }
 
     private static String gomemlimitFromSecret() {
@@ -261,7 +229,7 @@ public final class NativeSidecar {
     private String envWithGomemlimit() {
         String env = ANNOTATIONS + "[?" + literal(DaprAnnotations.ENV) + "].orValue('')";
         String value = "variables." + GOMEMLIMIT_VALUE;
-        return "(" + env + ".matches(" + literal("^" + GO_SPACE + "*$") + ") ? " + literal(GOMEMLIMIT + "=")
+        return "(" + env + ".matches(" + literal("^" + NativeValidations.GO_SPACE + "*$") + ") ? " + literal(GOMEMLIMIT + "=")
                 + " + " + value + " : " + env + " + " + literal("," + GOMEMLIMIT + "=") + " + " + value + ")";
     }
 

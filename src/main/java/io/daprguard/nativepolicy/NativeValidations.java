@@ -8,6 +8,9 @@ import io.daprguard.rules.ComponentScopesRule;
 import io.daprguard.rules.ConfigMetricsRule;
 import io.daprguard.rules.ConfigMtlsRule;
 import io.daprguard.rules.ConfigTracingRule;
+import io.daprguard.rules.ControlPlaneHaRule;
+import io.daprguard.rules.ControlPlaneNamespaceRule;
+import io.daprguard.rules.SslCertDirRule;
 import io.daprguard.rules.EnabledValueRule;
 import io.daprguard.rules.LogLevelRule;
 import io.daprguard.rules.ServiceAccountTokenRule;
@@ -45,7 +48,9 @@ public final class NativeValidations {
         /** Dapr Configurations. */
         CONFIGURATION,
         /** Dapr Components. */
-        COMPONENT
+        COMPONENT,
+        /** Dapr's own control-plane Deployments and StatefulSets. */
+        CONTROL_PLANE
     }
 
     /**
@@ -175,6 +180,13 @@ public final class NativeValidations {
                                 + " in " + list(DaprAnnotations.LOG_LEVELS),
                         message(LogLevelRule.ID, literal(DaprAnnotations.LOG_LEVEL + " ") + " + " + quoted(logLevel)
                                 + " + " + literal(LogLevelRule.NOT_A_LEVEL))),
+                new Validation(SslCertDirRule.ID, Target.POD,
+                        "!" + envNames(DaprAnnotations.ENV, SslCertDirRule.SSL_CERT_DIR) + " && !"
+                                + secretGives(SslCertDirRule.SSL_CERT_DIR),
+                        message(SslCertDirRule.ID, literal(SslCertDirRule.SSL_CERT_DIR + " in ") + " + ("
+                                + envNames(DaprAnnotations.ENV, SslCertDirRule.SSL_CERT_DIR) + " ? "
+                                + literal(DaprAnnotations.ENV) + " : " + literal(DaprAnnotations.ENV_FROM_SECRET)
+                                + ") + " + literal(SslCertDirRule.MESSAGE))),
                 new Validation(ComponentScopesRule.ID, Target.COMPONENT,
                         "has(object.scopes) && type(object.scopes) == list && size(object.scopes) > 0",
                         message(ComponentScopesRule.ID, "has(object.spec) && has(object.spec.scopes) ? "
@@ -190,7 +202,61 @@ public final class NativeValidations {
                                 + literal(ConfigTracingRule.NO_SAMPLING))),
                 new Validation(ConfigMetricsRule.ID, Target.CONFIGURATION,
                         "!(" + isFalse("object.?spec.?metric.?enabled") + ")",
-                        message(ConfigMetricsRule.ID, literal(ConfigMetricsRule.MESSAGE))));
+                        message(ConfigMetricsRule.ID, literal(ConfigMetricsRule.MESSAGE))),
+                new Validation(ControlPlaneHaRule.ID, Target.CONTROL_PLANE,
+                        "!(" + REPLICAS + " > 0 && " + REPLICAS + " < 3)",
+                        message(ControlPlaneHaRule.ID, "object.metadata.?name.orValue('') + ' runs ' + string("
+                                + REPLICAS + ") + (" + REPLICAS + " == 1 ? ' replica' : ' replicas') + "
+                                + literal(ControlPlaneHaRule.ADVICE))),
+                new Validation(ControlPlaneNamespaceRule.ID, Target.CONTROL_PLANE,
+                        NAMESPACE + " != 'default'",
+                        message(ControlPlaneNamespaceRule.ID, "object.metadata.?name.orValue('') + "
+                                + literal(ControlPlaneNamespaceRule.MESSAGE))));
+    }
+
+    /** CEL for a control-plane workload's replicas, as the webhook reads them (absent or null: 1). */
+    private static final String REPLICAS = "(object.?spec.?replicas.orValue(1) == null ? 1 : object.?spec.?replicas.orValue(1))";
+
+    /** CEL for the namespace of the request, or of the object's metadata when the request has none. */
+    private static final String NAMESPACE = "(request.namespace != '' ? request.namespace"
+            + " : object.metadata.?namespace.orValue(''))";
+
+    /**
+     * Above this size an env annotation is not matched with a regular expression, whose cost on the 256 KiB an
+     * annotation can hold would come near the kube-apiserver's limit per expression: it then names a variable when it
+     * contains {@code NAME=} anywhere.
+     */
+    static final int MATCHED_SIZE = 64 * 1024;
+
+    /**
+     * Go's {@code strings.TrimSpace} white space, as an RE2 class: {@code \t} to {@code \r}, U+0085, and the Unicode
+     * separators (Zs, Zl, Zp: the space, U+00A0, U+1680, U+2000 to U+200A, U+202F, U+205F, U+3000, U+2028, U+2029).
+     * Short, because a regular expression costs the kube-apiserver its length times the text's.
+     */
+    static final String GO_SPACE = "[\\t-\\r\\x{85}\\pZ]";
+
+    /** Dapr's separator before a variable's name, {@code ,\s*} with Go's {@code \s}. */
+    static final String SEPARATOR = ",[\\t\\n\\f\\r ]*";
+
+    /**
+     * CEL true when the annotation {@code key}, split as Dapr splits {@code dapr.io/env} (a separator is
+     * {@code ,\s*NAME=}, the first part trimmed as Go trims), has a variable named {@code name}.
+     */
+    static String envNames(String key, String name) {
+        String value = ANNOTATIONS + "[?" + literal(key) + "].orValue('')";
+        return "(size(" + value + ") > " + MATCHED_SIZE + " ? " + value + ".contains(" + literal(name + "=") + ") : "
+                + value + ".matches(" + literal("(^" + GO_SPACE + "*|" + SEPARATOR + ")" + name + "=") + "))";
+    }
+
+    /**
+     * CEL true when {@code dapr.io/env-from-secret} gives {@code name}: an entry whose reference Dapr keeps (at most
+     * one {@code :}); a reference with a comma in it (never a valid Secret name or key) is not recognised.
+     */
+    static String secretGives(String name) {
+        String value = ANNOTATIONS + "[?" + literal(DaprAnnotations.ENV_FROM_SECRET) + "].orValue('')";
+        return "(size(" + value + ") > " + MATCHED_SIZE + " ? " + value + ".contains(" + literal(name + "=") + ") : "
+                + value + ".matches(" + literal("(^" + GO_SPACE + "*|" + SEPARATOR + ")" + name + "=[^:,]*(:[^:,]*)?("
+                        + SEPARATOR + "[A-Za-z_]\\w*=|$)") + "))";
     }
 
     /** A CEL list literal of the strings, sorted (so that the output is stable). */

@@ -11,6 +11,9 @@ import tools.jackson.databind.JsonNode;
 public final class ControlPlaneHaRule extends BaseRule {
 
     public static final String ID = "control-plane-ha";
+    /** What follows {@code <name> runs <n> replica(s)}. */
+    public static final String ADVICE = ", so one node failure can stop it; install Dapr with global.ha.enabled=true"
+            + " (3 replicas)";
 
     public ControlPlaneHaRule() {
         super(ID, Action.WARN, Scope.CONTROL_PLANE);
@@ -22,7 +25,7 @@ public final class ControlPlaneHaRule extends BaseRule {
         int count = replicas.isMissingNode() || replicas.isNull() ? 1 : replicas.asInt(1);
         if (count > 0 && count < 3) {
             return List.of(Problem.violation(workload.name() + " runs " + count + " replica" + (count == 1 ? "" : "s")
-                    + ", so one node failure can stop it; install Dapr with global.ha.enabled=true (3 replicas)"));
+                    + ADVICE));
         }
         return List.of();
     }

@@ -12,7 +12,11 @@ import java.util.List;
 public final class SslCertDirRule extends BaseRule {
 
     public static final String ID = "ssl-cert-dir";
-    private static final String SSL_CERT_DIR = "SSL_CERT_DIR";
+    public static final String SSL_CERT_DIR = "SSL_CERT_DIR";
+    /** What follows {@code SSL_CERT_DIR in <annotation>}. */
+    public static final String MESSAGE = " makes the Dapr injector turn off daprd's runAsNonRoot and "
+            + "readOnlyRootFilesystem and clear its runAsUser and runAsGroup; mount the certificates into a default CA "
+            + "path instead";
 
     public SslCertDirRule() {
         super(ID, Action.WARN);
@@ -28,8 +32,6 @@ public final class SslCertDirRule extends BaseRule {
         if (source == null) {
             return List.of();
         }
-        return List.of(Problem.violation(SSL_CERT_DIR + " in " + source + " makes the Dapr injector turn off daprd's "
-                + "runAsNonRoot and readOnlyRootFilesystem and clear its runAsUser and runAsGroup; mount the "
-                + "certificates into a default CA path instead"));
+        return List.of(Problem.violation(SSL_CERT_DIR + " in " + source + MESSAGE));
     }
 }
