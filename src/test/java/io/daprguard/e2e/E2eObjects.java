@@ -158,4 +158,27 @@ final class E2eObjects {
         }
         return crds;
     }
+
+    /**
+     * Creates each of {@link #crds()} the cluster lacks and waits until it is established.
+     *
+     * @return the names of the CRDs created (to delete afterwards)
+     */
+    static List<String> installMissingCrds(io.fabric8.kubernetes.client.KubernetesClient client,
+            java.time.Duration timeout) {
+        List<String> installed = new ArrayList<>();
+        for (CustomResourceDefinition crd : crds()) {
+            String name = crd.getMetadata().getName();
+            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null) {
+                continue;
+            }
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+            installed.add(name);
+            client.apiextensions().v1().customResourceDefinitions().withName(name)
+                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
+                            .stream().anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+                            timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+        return installed;
+    }
 }

@@ -9,7 +9,6 @@ import io.daprguard.policy.Policy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -207,18 +205,7 @@ class NativePoliciesIT {
     }
 
     private void installCrds() {
-        for (CustomResourceDefinition crd : E2eObjects.crds()) {
-            String name = crd.getMetadata().getName();
-            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null) {
-                continue;
-            }
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            installedCrds.add(name);
-            client.apiextensions().v1().customResourceDefinitions().withName(name)
-                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
-                            .stream().anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                            CLUSTER.toSeconds(), TimeUnit.SECONDS);
-        }
+        installedCrds.addAll(E2eObjects.installMissingCrds(client, CLUSTER));
     }
 
     private static KubernetesClientException denied(Runnable request) {

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
@@ -483,18 +481,7 @@ abstract class RealClusterSuite {
 
     /** Dapr's CRDs and the PolicyReport CRD, each only where the cluster lacks it (and then deleted afterwards). */
     private void installCrds() {
-        for (CustomResourceDefinition crd : E2eObjects.crds()) {
-            String name = crd.getMetadata().getName();
-            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null) {
-                continue;
-            }
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            installedCrds.add(name);
-            client.apiextensions().v1().customResourceDefinitions().withName(name)
-                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
-                            .stream().anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                            CLUSTER.toSeconds(), TimeUnit.SECONDS);
-        }
+        installedCrds.addAll(E2eObjects.installMissingCrds(client, CLUSTER));
         await().atMost(CLUSTER).pollInterval(POLL).ignoreExceptionsInstanceOf(KubernetesClientException.class)
                 .until(() -> client.genericKubernetesResources(E2eObjects.COMPONENTS).inNamespace("default").list()
                         != null);
