@@ -111,9 +111,12 @@ public final class NativeValidations {
 
     private static String skipsIn(String annotations, boolean requireReason) {
         String a = "(" + annotations + ")";
+        // a reason that is not blank as Java's isBlank() sees it (CEL's trim() is Go's white space); one longer than a
+        // skip list counts as given, unread
+        String reason = a + "[?" + literal(PolicyEngine.SKIP_REASON_ANNOTATION) + "].orValue('')";
         String applies = "(" + literal(PolicyEngine.SKIP_ANNOTATION) + " in " + a + " && !("
-                + literal(PolicyEngine.SKIP_UNTIL_ANNOTATION) + " in " + a + ")" + (requireReason ? " && " + a + "[?"
-                + literal(PolicyEngine.SKIP_REASON_ANNOTATION) + "].orValue('').trim() != ''" : "") + ")";
+                + literal(PolicyEngine.SKIP_UNTIL_ANNOTATION) + " in " + a + ")" + (requireReason ? " && (size(" + reason + ") > " + MAX_SKIP_LIST
+                + " || !" + reason + ".matches(" + literal("^" + WHITE_SPACE + "*$") + "))" : "") + ")";
         // a list longer than any list of rule ids is not read: matching it would cost the apiserver its length
         String list = a + "[" + literal(PolicyEngine.SKIP_ANNOTATION) + "]";
         return "(" + applies + " && size(" + list + ") <= " + MAX_SKIP_LIST + " ? " + list + " : '')";
@@ -276,8 +279,9 @@ public final class NativeValidations {
      * a number, a string over 64 KiB, whose match would cost the apiserver its length) is not.
      */
     private static String zero(String value) {
-        return ("(type(%1$s) == string && size(%1$s) <= 65536"
-                + " && %1$s.trim().matches('^[+-]?(0+[.]?0*|[.]0+)([eE][+-]?[0-9]+)?$')"
+        // strip() is Java's white space (Character.isWhitespace), not CEL's trim() (Go's): matched, not trimmed
+        String zero = "^" + WHITE_SPACE + "*[+-]?(0+[.]?0*|[.]0+)([eE][+-]?[0-9]+)?" + WHITE_SPACE + "*$";
+        return ("(type(%1$s) == string && size(%1$s) <= 65536 && %1$s.matches(" + literal(zero) + ")"
                 + " || type(%1$s) == int && %1$s == 0 || type(%1$s) == uint && %1$s == 0u"
                 + " || type(%1$s) == double && %1$s == 0.0)").formatted(value);
     }

@@ -210,8 +210,9 @@ class ExportCommandTest {
         assertThat(run.code()).isZero();
         assertThat(run.named("ValidatingAdmissionPolicy", "dapr-guard-pods-warn").path("spec").path("variables")
                 .get(2).path("expression").asString())
-                .contains(" && (object.metadata.?annotations.orValue({}))[?'daprguard.io/skip-reason'].orValue('')"
-                        + ".trim() != ''");
+                .contains(" && (size((object.metadata.?annotations.orValue({}))[?'daprguard.io/skip-reason']"
+                        + ".orValue('')) > 4096 || !(object.metadata.?annotations.orValue({}))"
+                        + "[?'daprguard.io/skip-reason'].orValue('').matches('^[");
     }
 
     @Test
