@@ -95,6 +95,7 @@ public final class NativeExport {
         Set<String> ids = new java.util.TreeSet<>();
         NativeValidations.all().forEach(v -> ids.add(v.ruleId()));
         ids.addAll(NativeSidecar.MUTATING);
+        ids.add(io.daprguard.rules.ControlPlaneResourcesRule.ID);
         return ids;
     }
 
@@ -126,6 +127,7 @@ public final class NativeExport {
         NativeSidecar sidecar = sidecarTokens != null ? sidecarTokens : NativeSidecar.of(nativePolicy);
         List<Validation> all = new ArrayList<>(NativeValidations.all());
         all.addAll(sidecar.validations());
+        all.addAll(NativeValidations.controlPlaneResources(policy.controlPlaneMemoryLimits()));
         List<ObjectNode> objects = new ArrayList<>();
         Set<String> nativeRules = new LinkedHashSet<>();
         boolean audit = policy.mode() == Mode.AUDIT;

@@ -10,6 +10,7 @@ import io.daprguard.rules.ConfigMtlsRule;
 import io.daprguard.rules.ConfigTracingRule;
 import io.daprguard.rules.ControlPlaneHaRule;
 import io.daprguard.rules.ControlPlaneNamespaceRule;
+import io.daprguard.rules.ControlPlaneResourcesRule;
 import io.daprguard.rules.SslCertDirRule;
 import io.daprguard.rules.EnabledValueRule;
 import io.daprguard.rules.LogLevelRule;
@@ -217,6 +218,50 @@ public final class NativeValidations {
                                 + literal(ControlPlaneNamespaceRule.MESSAGE))));
     }
 
+    /**
+     * The containers of a control-plane workload judged natively: one validation each, by index (a validation has one
+     * message, and the webhook writes one finding per container). Dapr's control-plane pods have one or two.
+     */
+    public static final int CONTROL_PLANE_CONTAINERS = 8;
+
+    /**
+     * {@code control-plane-resources} for each of the first {@value #CONTROL_PLANE_CONTAINERS} containers: requests
+     * for cpu and memory and, unless the policy follows the seed guideline's memory limits, no memory limit.
+     */
+    static List<Validation> controlPlaneResources(boolean memoryLimitsAdvised) {
+        String containers = "object.spec.?template.?spec.?containers.orValue([])";
+        String name = "object.metadata.?name.orValue('')";
+        StringBuilder guideline = new StringBuilder("{");
+        ControlPlaneResourcesRule.GUIDELINE.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> guideline.append(guideline.length() > 1 ? ", " : "").append(literal(e.getKey()))
+                        .append(": ").append(literal(e.getValue())));
+        guideline.append('}');
+        List<Validation> out = new java.util.ArrayList<>();
+        for (int i = 0; i < CONTROL_PLANE_CONTAINERS; i++) {
+            String container = containers + "[" + i + "]";
+            String present = "size(" + containers + ") > " + i;
+            String cpu = container + ".?resources.?requests.?cpu.hasValue()";
+            String memory = container + ".?resources.?requests.?memory.hasValue()";
+            String start = "(" + name + " in " + guideline + " ? " + literal(ControlPlaneResourcesRule.STARTS_AT)
+                    + " + " + guideline + "[" + name + "] + ')' : '')";
+            String containerName = "'container ' + " + container + ".?name.orValue('?') + ' of ' + " + name;
+            out.add(new Validation(ControlPlaneResourcesRule.ID, Target.CONTROL_PLANE,
+                    "!(" + present + ") || " + cpu + " && " + memory,
+                    message(ControlPlaneResourcesRule.ID, containerName + " + ' requests no ' + (!" + cpu + " && !"
+                            + memory + " ? 'cpu or memory' : !" + cpu + " ? 'cpu' : 'memory') + '; set requests' + "
+                            + start + " + " + literal(ControlPlaneResourcesRule.THROUGH_THE_CHART))));
+            if (!memoryLimitsAdvised) {
+                String limit = container + ".?resources.?limits.?memory";
+                out.add(new Validation(ControlPlaneResourcesRule.ID, Target.CONTROL_PLANE,
+                        "!(" + present + ") || !(" + limit + ".hasValue() && " + limit + ".value() != null)",
+                        message(ControlPlaneResourcesRule.ID, containerName + " + ' has a memory limit (' + "
+                                + shown("string(" + limit + ".value())") + " + ')' + "
+                                + literal(ControlPlaneResourcesRule.NO_MEMORY_LIMIT))));
+            }
+        }
+        return out;
+    }
+
     /** CEL for a control-plane workload's replicas, as the webhook reads them (absent or null: 1). */
     private static final String REPLICAS = "(object.?spec.?replicas.orValue(1) == null ? 1 : object.?spec.?replicas.orValue(1))";
 
@@ -301,6 +346,12 @@ public final class NativeValidations {
     static String quoted(String value) {
         return ("(%1$s.matches('^[ -~]*$') ? '\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
                 + " + '\"' : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
+    }
+
+    /** CEL for a value as {@link Texts#shown} writes it, when it is printable ASCII (see {@link #quoted}). */
+    static String shown(String value) {
+        return ("(%1$s.matches('^[ -~]*$') ? (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
+                + " : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
     }
 
     /** CEL: the skip list (a {@link #skipsOf} string) names the rule, between commas, with white space around. */

@@ -59,10 +59,10 @@ class ExportCommandTest {
         Run run = run("native");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).startsWith("# dapr-guard export native: 16 rules enforced by the kube-apiserver: "
+        assertThat(run.out()).startsWith("# dapr-guard export native: 17 rules enforced by the kube-apiserver: "
                 + "sidecar-resources, sidecar-gomemlimit, sidecar-seccomp, app-id, enabled-value, api-token, app-token, "
                 + "service-account-token, ssl-cert-dir, log-level, component-scopes, config-mtls, config-metrics, "
-                + "config-tracing, control-plane-ha, control-plane-namespace\n"
+                + "config-tracing, control-plane-ha, control-plane-resources, control-plane-namespace\n"
                 + "# in part only (the webhook judges more of them): sidecar-gomemlimit\n");
         assertThat(run.names()).containsExactly(
                 "MutatingAdmissionPolicy/dapr-guard-pods-defaults",
@@ -100,8 +100,7 @@ class ExportCommandTest {
         assertThat(run.err()).isEqualTo("dapr-guard export: in part only (the rest of them is left to the webhook): "
                 + "sidecar-gomemlimit\n"
                 + "dapr-guard export: left to the webhook: injected-sidecar, unknown-annotation, "
-                + "env-secrets, graceful-shutdown, component-secrets, component-metadata, "
-                + "component-auth, control-plane-resources\n");
+                + "env-secrets, graceful-shutdown, component-secrets, component-metadata, component-auth\n");
 
         JsonNode deny = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny").path("spec");
         assertThat(deny.path("policyName").asString()).isEqualTo("dapr-guard-configurations-deny");
@@ -223,7 +222,7 @@ class ExportCommandTest {
 
         assertThat(strict.code()).isEqualTo(2);
         assertThat(strict.out()).isEmpty();
-        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 16 rules");
+        assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 17 rules");
         assertThat(strict.err()).startsWith("dapr-guard export: in part only (the rest of them is left to the webhook):"
                 + " sidecar-gomemlimit\ndapr-guard export: left to the webhook: injected-sidecar, ");
     }
@@ -289,8 +288,7 @@ class ExportCommandTest {
             assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (without a "
                     + "MutatingAdmissionPolicy, the sidecar defaults too): sidecar-resources, sidecar-gomemlimit, "
                     + "sidecar-seccomp, injected-sidecar, unknown-annotation, env-secrets, "
-                    + "graceful-shutdown, component-secrets, component-metadata, component-auth, "
-                    + "control-plane-resources\n");
+                    + "graceful-shutdown, component-secrets, component-metadata, component-auth\n");
         }
     }
 
@@ -299,14 +297,14 @@ class ExportCommandTest {
         Run run = run("native", "--with-webhook");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).startsWith("# dapr-guard export native: 15 rules enforced by the kube-apiserver: "
+        assertThat(run.out()).startsWith("# dapr-guard export native: 16 rules enforced by the kube-apiserver: "
                 + "sidecar-resources, sidecar-seccomp, app-id, enabled-value, api-token, app-token, "
                 + "service-account-token, ssl-cert-dir, log-level, component-scopes, config-mtls, config-metrics, "
-                + "config-tracing, control-plane-ha, control-plane-namespace\n"
+                + "config-tracing, control-plane-ha, control-plane-resources, control-plane-namespace\n"
                 + "# on the server beside them, set dapr-guard.native-rules: [sidecar-resources, sidecar-seccomp, "
                 + "app-id, enabled-value, api-token, app-token, service-account-token, ssl-cert-dir, log-level, "
                 + "component-scopes, config-mtls, config-metrics, config-tracing, control-plane-ha, "
-                + "control-plane-namespace] (so that none is enforced twice)\n");
+                + "control-plane-resources, control-plane-namespace] (so that none is enforced twice)\n");
         // the webhook keeps sidecar-gomemlimit whole, its mutation too
         assertThat(run.out()).doesNotContain("[sidecar-gomemlimit]");
         JsonNode variables = run.named("MutatingAdmissionPolicy", "dapr-guard-pods-defaults").path("spec")
