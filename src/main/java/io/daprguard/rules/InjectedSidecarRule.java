@@ -116,7 +116,7 @@ public final class InjectedSidecarRule extends BaseRule {
                 .map(l -> "use GOMEMLIMIT=" + SidecarGomemlimitRule.suggestion(l, context))
                 .orElse("set it to about " + context.defaults().gomemlimitPercent() + "% of the memory limit");
         if (env.isEmpty()) {
-            missing.add("a GOMEMLIMIT env");
+            missing.add("a GOMEMLIMIT env variable");
         } else if (env.get() instanceof ContainerView.Literal literal) {
             problems.addAll(SidecarGomemlimitRule.check(literal.value(), memoryLimit.map(Quantity::value),
                     memoryLimit.map(Quantity::text).orElse(null), "its memory limit", "in the daprd container",
@@ -136,7 +136,7 @@ public final class InjectedSidecarRule extends BaseRule {
                     + "dapr_sidecar_injector.sidecarDropALLCapabilities=true"));
         }
         if (!missing.isEmpty()) {
-            problems.add(0, Problem.violation("the injected daprd container has no " + String.join(", ", missing)
+            problems.add(0, Problem.violation("the injected daprd container lacks " + Texts.listed(missing)
                     + "; make dapr-guard's mutating webhook run before the Dapr injector (see README)"));
         }
         return problems;

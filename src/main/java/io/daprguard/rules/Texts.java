@@ -28,6 +28,14 @@ public final class Texts {
         return out.toString();
     }
 
+    /** Items as a sentence lists them: {@code a}, {@code a and b}, {@code a, b and c}. */
+    public static String listed(java.util.List<String> items) {
+        if (items.size() <= 1) {
+            return String.join("", items);
+        }
+        return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+    }
+
     /** The value in double quotes, as {@link #shown}. */
     public static String quoted(String value) {
         return "\"" + shown(value) + "\"";

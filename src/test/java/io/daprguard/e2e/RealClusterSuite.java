@@ -137,6 +137,8 @@ abstract class RealClusterSuite {
     private final ApiWarnings warnings = new ApiWarnings();
     private final List<String> createdNamespaces = new ArrayList<>();
     private final List<String> installedCrds = new ArrayList<>();
+    /** Pods created in namespaces that existed before the run (the release namespace). */
+    private final List<Pod> createdPods = new ArrayList<>();
     private KubernetesClient client;
     private String mutatingName;
     private String validatingName;
@@ -205,6 +207,10 @@ abstract class RealClusterSuite {
                 }
                 client.leases().inNamespace(WebhookConfigurations.RELEASE_NAMESPACE)
                         .withName(ClusterAuditService.LEASE).delete();
+                for (Pod pod : createdPods) {
+                    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                            .withGracePeriod(0).delete();
+                }
                 for (String namespace : createdNamespaces) {
                     client.namespaces().withName(namespace).delete();
                 }
@@ -408,7 +414,8 @@ abstract class RealClusterSuite {
     /** 5a. dapr-guard's own namespace is never sent to dapr-guard, so it can never block its own recovery. */
     @Test
     void releaseNamespaceIsNotReviewed() {
-        assertNotReviewed(WebhookConfigurations.RELEASE_NAMESPACE, E2eObjects.daprPod("in-release-namespace"));
+        // named after the run, so that a pod a failed earlier run left there cannot collide with it
+        assertNotReviewed(WebhookConfigurations.RELEASE_NAMESPACE, E2eObjects.daprPod(RUN + "-in-release-namespace"));
     }
 
     /** 5b. A namespace labelled daprguard.io/mode=off is never sent to dapr-guard. */
@@ -433,6 +440,9 @@ abstract class RealClusterSuite {
         // Admission is synchronous: once create() returns, every webhook call for this pod has been made (the server
         // counts a review as it answers it; two quiet seconds leave room for that).
         Pod created = client.pods().inNamespace(namespace).resource(pod).create();
+        if (!createdNamespaces.contains(namespace)) {
+            createdPods.add(created); // in a namespace the suite did not create: deleted one by one at the end
+        }
 
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(AdmissionCounter.total(registry)).as("daprguard_admission_requests_total, all series")
