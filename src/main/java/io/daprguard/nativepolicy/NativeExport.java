@@ -19,8 +19,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A policy as ValidatingAdmissionPolicies and their bindings ({@code admissionregistration.k8s.io/v1}), for clusters
- * that enforce dapr-guard's rules in the kube-apiserver.
+ * A policy as ValidatingAdmissionPolicies and, for the sidecar defaults, MutatingAdmissionPolicies, with their
+ * bindings ({@code admissionregistration.k8s.io/v1}), for clusters that enforce dapr-guard's rules in the
+ * kube-apiserver. The MutatingAdmissionPolicy {@code dapr-guard-pods-defaults} (and, with {@code mutateTemplates}, those
+ * of the workloads and CronJobs) adds what {@link NativeSidecar} adds, in the namespaces the webhook would patch.
  *
  * <p>One policy per kind group and action, named {@code dapr-guard-<group>-<deny|warn>}: the groups are Pods
  * (CREATE), workloads through their pod template (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs) and

@@ -191,10 +191,12 @@ public final class NativeSidecar {
     private static final String ENV_NAMES_GOMEMLIMIT = "sidecarEnvNamesGomemlimit";
     private static final String SECRET_GIVES_GOMEMLIMIT = "sidecarSecretGivesGomemlimit";
 
-    private static String namesGomemlimit(String key) {
+    /** CEL true when {@code dapr.io/env} names GOMEMLIMIT (a variable: evaluated once per request). */
+    private static String envNamesGomemlimit() {
         return "variables." + ENV_NAMES_GOMEMLIMIT;
     }
 
+    /** CEL true when {@code dapr.io/env-from-secret} gives GOMEMLIMIT (a variable). */
     private static String gomemlimitFromSecret() {
         return "variables." + SECRET_GIVES_GOMEMLIMIT;
     }
@@ -221,7 +223,7 @@ public final class NativeSidecar {
 
     /** CEL true when the mutation adds GOMEMLIMIT to {@code dapr.io/env}. */
     private String addsGomemlimitExpression() {
-        return "(" + active(SidecarGomemlimitRule.ID) + " && !" + namesGomemlimit(DaprAnnotations.ENV) + " && !"
+        return "(" + active(SidecarGomemlimitRule.ID) + " && !" + envNamesGomemlimit() + " && !"
                 + gomemlimitFromSecret() + " && " + memoryLimitUsable() + ")";
     }
 
@@ -341,7 +343,7 @@ public final class NativeSidecar {
      * to judge.
      */
     private Validation gomemlimitSet() {
-        String expression = namesGomemlimit(DaprAnnotations.ENV) + " || " + gomemlimitFromSecret() + " || variables."
+        String expression = envNamesGomemlimit() + " || " + gomemlimitFromSecret() + " || variables."
                 + ADDS_GOMEMLIMIT;
         String message = "!" + memoryLimitUsable() + " ? " + literal(DaprAnnotations.ENV + " has no GOMEMLIMIT and "
                 + "there is no valid " + DaprAnnotations.SIDECAR_MEMORY_LIMIT + "; set the limit, then GOMEMLIMIT at "
