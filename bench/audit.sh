@@ -34,14 +34,9 @@
 # Needs python3, curl, ports free. The fake API server and the load generator run on the same machine.
 set -euo pipefail
 
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
-    *) echo "unknown argument: $arg (usage: bench/audit.sh [--quick])" >&2; exit 2 ;;
-  esac
-done
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib/common.sh"
+bench_args "bench/audit.sh [--quick]" "$@"
 if [ "$QUICK" = 1 ]; then MODE=quick LOAD=100; else MODE=full LOAD=200; fi
 WARM=20
 FIRST_RUN_DELAY=30
@@ -51,8 +46,6 @@ PORT=${BENCH_PORT:-8443}
 MPORT=${BENCH_MGMT_PORT:-9090}
 APORT=${AUDIT_API_PORT:-18080}
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$ROOT/bench/lib/common.sh"
 bench_init audit
 SERVER_PID="" FAKE_PID="" SAMPLER_PID=""
 cleanup() {

@@ -34,14 +34,9 @@
 # Needs python3, keytool (any JDK), ports free. The load generator runs on the same machine as the server.
 set -euo pipefail
 
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
-    *) echo "unknown argument: $arg (usage: bench/burst.sh [--quick])" >&2; exit 2 ;;
-  esac
-done
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib/common.sh"
+bench_args "bench/burst.sh [--quick]" "$@"
 if [ "$QUICK" = 1 ]; then MODE=quick STEP=8 WARM=3 SOAK=20 GLOBAL_WARM=15 OVERLOAD=8
 else MODE=full STEP=30 WARM=5 SOAK=120 GLOBAL_WARM=40 OVERLOAD=20; fi
 STEPS=${BURST_STEPS:-8 32 64 128 256}
@@ -49,8 +44,6 @@ PORT=${BENCH_PORT:-8443}
 MPORT=${BENCH_MGMT_PORT:-9090}
 BPORT=${BENCH_BASELINE_PORT:-8444}
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$ROOT/bench/lib/common.sh"
 bench_init burst
 RESULTS=$RAW/results.jsonl
 SERVER_PID=""

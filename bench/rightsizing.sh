@@ -41,14 +41,9 @@
 # history is written (2 GB after), ports free. Everything runs on the same machine.
 set -euo pipefail
 
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
-    *) echo "unknown argument: $arg (usage: bench/rightsizing.sh [--quick])" >&2; exit 2 ;;
-  esac
-done
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib/common.sh"
+bench_args "bench/rightsizing.sh [--quick]" "$@"
 if [ "$QUICK" = 1 ]; then MODE=quick DAYS=${RS_DAYS:-2} STEADY=30 AUDIT_LOAD=90
 else MODE=full DAYS=${RS_DAYS:-7} STEADY=60 AUDIT_LOAD=120; fi
 WARM=15
@@ -61,8 +56,6 @@ MPORT=${BENCH_MGMT_PORT:-9090}
 APORT=${RS_API_PORT:-18080}
 PPORT=${RS_PROMETHEUS_PORT:-19090}
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$ROOT/bench/lib/common.sh"
 bench_init rightsizing
 SERVER_PID="" FAKE_PID="" SAMPLER_PID="" PROM_PID="" POLL_PID=""
 cleanup() {

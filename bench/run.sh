@@ -46,16 +46,10 @@
 # processes to go quiet, and the CPU they used anyway is reported per phase ("foreign" cores).
 set -euo pipefail
 
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
-    *) echo "unknown argument: $arg (usage: bench/run.sh [--quick])" >&2; exit 2 ;;
-  esac
-done
-
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib/common.sh"
+bench_args "bench/run.sh [--quick]" "$@"
+
 BENCH=$ROOT/bench
 LIB=$BENCH/lib
 cd "$ROOT"

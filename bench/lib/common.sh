@@ -1,5 +1,7 @@
-# Sourced first by bench/burst.sh, bench/audit.sh and bench/rightsizing.sh (after they set ROOT and the ports).
+# Sourced first by bench/burst.sh, bench/audit.sh, bench/rightsizing.sh and bench/run.sh (after they set ROOT).
 #
+#   bench_args USAGE ARG...    QUICK=1 with --quick, else 0; -h/--help prints the calling script's header comment;
+#                              any other argument exits 2 naming USAGE
 #   bench_init NAME            cd to $ROOT; JAVA (Temurin 25 when present, the image's JVM), JAVA_FEATURE, COMMIT
 #                              (-dirty when src, pom.xml or Dockerfile have uncommitted changes), STAMP, RAW
 #                              (bench/results/raw/NAME-STAMP-COMMIT, git-ignored), WORK (a temporary directory the
@@ -9,6 +11,19 @@
 #                              classes (the load client and its helpers; CP), writes the review bodies to $WORK/bodies
 #   machine_info LINE...       writes RAW/machine.txt: "date= commit= mode= server=" and the first LINE on the first
 #                              line, the CPU, memory and Java, then the other LINEs
+
+bench_args() {
+  local usage=$1 arg
+  shift
+  QUICK=0
+  for arg in "$@"; do
+    case "$arg" in
+      --quick) QUICK=1 ;;
+      -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//' | grep -v '^set -euo'; exit 0 ;;
+      *) echo "unknown argument: $arg (usage: $usage)" >&2; exit 2 ;;
+    esac
+  done
+}
 
 bench_init() {
   cd "$ROOT"

@@ -189,16 +189,20 @@ public final class NativeExport {
         variables.addObject().put("name", "annotations").put("expression", NativeValidations.annotationsOf(group.kind));
         variables.addObject().put("name", "skips").put("expression",
                 NativeValidations.skipsOf(group.kind, policy.skipRules().requireReason()));
-        sidecar.variables().forEach(v -> variables.addObject().put("name", v[0]).put("expression", v[1]));
+        addVariables(variables, sidecar.variables());
         ArrayNode conditions = spec.putArray("matchConditions");
-        String annotations = "(" + NativeValidations.annotationsOf(group.kind) + ")";
         conditions.addObject().put("name", "dapr-enabled")
-                .put("expression", NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, annotations));
+                .put("expression", NativeValidations.onAnnotationsOf(NativeValidations.enabled(), group.kind));
         commonConditions(conditions, group);
         spec.putArray("mutations").addObject().put("patchType", "JSONPatch").putObject("jsonPatch")
                 .put("expression", sidecar.patches(annotationsPath(group.kind), NativeSidecar.JSON_PATCH));
         spec.put("reinvocationPolicy", "IfNeeded");
         return map;
+    }
+
+    /** Appends {@code {name, expression}} pairs to a policy's variables. */
+    private static void addVariables(ArrayNode variables, List<String[]> pairs) {
+        pairs.forEach(pair -> variables.addObject().put("name", pair[0]).put("expression", pair[1]));
     }
 
     /** The JSON pointer of the annotations of the pod or pod template of {@code kind}. */
@@ -228,12 +232,11 @@ public final class NativeExport {
             variables.addObject().put("name", "skips").put("expression",
                     NativeValidations.skipsOf(group.kind, requireReason));
             if (validations.stream().anyMatch(v -> NativeSidecar.MUTATING.contains(v.ruleId()))) {
-                sidecar.variables().forEach(v -> variables.addObject().put("name", v[0]).put("expression", v[1]));
+                addVariables(variables, sidecar.variables());
             }
             boolean legacyOnly = validations.stream().allMatch(v -> v.ruleId().equals("enabled-value"));
-            String enabled = NativeValidations.enabled().replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
-            String legacy = NativeValidations.legacyEnabled()
-                    .replace(NativeValidations.ANNOTATIONS, "(" + annotations + ")");
+            String enabled = NativeValidations.onAnnotationsOf(NativeValidations.enabled(), group.kind);
+            String legacy = NativeValidations.onAnnotationsOf(NativeValidations.legacyEnabled(), group.kind);
             conditions.addObject().put("name", "dapr-enabled")
                     .put("expression", legacyOnly ? legacy : enabled + " || " + legacy);
         }

@@ -2,6 +2,7 @@ package io.daprguard.nativepolicy;
 
 import static io.daprguard.nativepolicy.NativeValidations.ANNOTATIONS;
 import static io.daprguard.nativepolicy.NativeValidations.literal;
+import static io.daprguard.nativepolicy.NativeValidations.message;
 
 import io.daprguard.dapr.DaprAnnotations;
 import io.daprguard.dapr.GoMemLimit;
@@ -397,9 +398,5 @@ public final class NativeSidecar {
                 + " : " + unit + " == 'k' ? 'write \"' + " + number + " + 'k\" (decimal) or \"' + " + number
                 + " + 'Ki\" (binary)'"
                 + " : isQuantity(" + compact + ") ? 'write \"' + " + compact + " + '\"' : " + generic + ")";
-    }
-
-    private static String message(String ruleId, String message) {
-        return literal("[" + ruleId + "] ") + " + (" + message + ")";
     }
 }

@@ -81,6 +81,14 @@ public final class NativeValidations {
         };
     }
 
+    /**
+     * An expression over {@value #ANNOTATIONS} rewritten to read the annotations of {@code kind} itself, for a
+     * matchCondition (which runs before the policy's variables exist).
+     */
+    public static String onAnnotationsOf(String expression, String kind) {
+        return expression.replace(ANNOTATIONS, "(" + annotationsOf(kind) + ")");
+    }
+
     /** CEL for the pod spec of {@code kind}, as {@link #annotationsOf} finds the metadata; {@code {}} when absent. */
     public static String podSpecOf(String kind) {
         return switch (kind) {
@@ -291,9 +299,7 @@ public final class NativeValidations {
      * {@code ,\s*NAME=}, the first part trimmed as Go trims), has a variable named {@code name}.
      */
     static String envNames(String key, String name) {
-        String value = ANNOTATIONS + "[?" + literal(key) + "].orValue('')";
-        return "(size(" + value + ") > " + MATCHED_SIZE + " ? " + value + ".contains(" + literal(name + "=") + ") : "
-                + value + ".matches(" + literal("(^" + GO_SPACE + "*|" + SEPARATOR + ")" + name + "=") + "))";
+        return envMatches(key, name, "(^" + GO_SPACE + "*|" + SEPARATOR + ")" + name + "=");
     }
 
     /**
@@ -301,10 +307,18 @@ public final class NativeValidations {
      * one {@code :}); a reference with a comma in it (never a valid Secret name or key) is not recognised.
      */
     static String secretGives(String name) {
-        String value = ANNOTATIONS + "[?" + literal(DaprAnnotations.ENV_FROM_SECRET) + "].orValue('')";
+        return envMatches(DaprAnnotations.ENV_FROM_SECRET, name, "(^" + GO_SPACE + "*|" + SEPARATOR + ")" + name
+                + "=[^:,]*(:[^:,]*)?(" + SEPARATOR + "[A-Za-z_]\\w*=|$)");
+    }
+
+    /**
+     * CEL: the annotation {@code key} matches {@code regex}, or, above {@value #MATCHED_SIZE} characters, contains
+     * {@code name=} anywhere.
+     */
+    private static String envMatches(String key, String name, String regex) {
+        String value = ANNOTATIONS + "[?" + literal(key) + "].orValue('')";
         return "(size(" + value + ") > " + MATCHED_SIZE + " ? " + value + ".contains(" + literal(name + "=") + ") : "
-                + value + ".matches(" + literal("(^" + GO_SPACE + "*|" + SEPARATOR + ")" + name + "=[^:,]*(:[^:,]*)?("
-                        + SEPARATOR + "[A-Za-z_]\\w*=|$)") + "))";
+                + value + ".matches(" + literal(regex) + "))";
     }
 
     /** A CEL list literal of the strings, sorted (so that the output is stable). */
@@ -332,7 +346,7 @@ public final class NativeValidations {
     }
 
     /** {@code '[id] ' + message}, as a messageExpression. */
-    private static String message(String ruleId, String message) {
+    static String message(String ruleId, String message) {
         return literal("[" + ruleId + "] ") + " + (" + message + ")";
     }
 
@@ -344,14 +358,18 @@ public final class NativeValidations {
      * refuse. Every function here is linear in the value's size.
      */
     static String quoted(String value) {
-        return ("(%1$s.matches('^[ -~]*$') ? '\"' + (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
-                + " + '\"' : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
+        return printable(value, "'\"' + ", " + '\"'");
     }
 
     /** CEL for a value as {@link Texts#shown} writes it, when it is printable ASCII (see {@link #quoted}). */
     static String shown(String value) {
-        return ("(%1$s.matches('^[ -~]*$') ? (size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
-                + " : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
+        return printable(value, "", "");
+    }
+
+    /** The value clipped to {@value Texts#MAX_QUOTED} characters between {@code before} and {@code after}. */
+    private static String printable(String value, String before, String after) {
+        return ("(%1$s.matches('^[ -~]*$') ? " + before + "(size(%1$s) > %2$d ? %1$s.substring(0, %2$d) + '...' : %1$s)"
+                + after + " : 'a value with characters other than printable ASCII')").formatted(value, Texts.MAX_QUOTED);
     }
 
     /** CEL: the skip list (a {@link #skipsOf} string) names the rule, between commas, with white space around. */

@@ -104,13 +104,8 @@ public final class KubernetesCel {
     public Object evaluate(String expression, Map<String, ?> variables)
             throws CelValidationException, CelEvaluationException {
         var ast = compiler.compile(expression).getAst();
-        java.util.Map<String, Object> input = new java.util.HashMap<>();
-        for (String variable : VARIABLES) {
-            input.put(variable, variables.containsKey(variable) ? variables.get(variable) : dev.cel.common.values
-                    .NullValue.NULL_VALUE);
-        }
         try {
-            return runtime.createProgram(ast).eval(input);
+            return runtime.createProgram(ast).eval(input(variables));
         } catch (CelEvaluationException e) {
             throw new CelEvaluationException(e.getMessage() + " in: " + expression, e);
         }
@@ -187,18 +182,23 @@ public final class KubernetesCel {
      */
     public long cost(String expression, Map<String, ?> variables) throws CelValidationException, CelEvaluationException {
         var ast = compiler.compile(expression).getAst();
+        java.util.Map<Long, Object> results = new java.util.HashMap<>();
+        long[] total = {0};
+        runtime.createProgram(ast).trace(input(variables), (expr, value) -> {
+            results.put(expr.id(), value);
+            total[0] += stepCost(expr, value, results);
+        });
+        return total[0];
+    }
+
+    /** Every declared variable, null where none is given. */
+    private static Map<String, Object> input(Map<String, ?> variables) {
         java.util.Map<String, Object> input = new java.util.HashMap<>();
         for (String variable : VARIABLES) {
             input.put(variable, variables.containsKey(variable) ? variables.get(variable) : dev.cel.common.values
                     .NullValue.NULL_VALUE);
         }
-        java.util.Map<Long, Object> results = new java.util.HashMap<>();
-        long[] total = {0};
-        runtime.createProgram(ast).trace(input, (expr, value) -> {
-            results.put(expr.id(), value);
-            total[0] += stepCost(expr, value, results);
-        });
-        return total[0];
+        return input;
     }
 
     private static long stepCost(dev.cel.common.ast.CelExpr expr, Object value, java.util.Map<Long, Object> results) {
