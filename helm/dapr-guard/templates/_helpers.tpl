@@ -133,6 +133,11 @@ needs to agree with terminationGracePeriodSeconds), so everything else keeps the
 {{- end }}
 {{- $_ := set $guard "sidecar" $sidecar }}
 {{- end }}
+{{- with .injector }}
+{{- if hasKey . "serviceAccounts" }}
+{{- $_ := set $guard "injector" (dict "service-accounts" .serviceAccounts) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- with .Values.admission }}
 {{- if hasKey . "maxRequestSize" }}

@@ -4,7 +4,9 @@ import io.daprguard.policy.ReviewRequest;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,6 +115,7 @@ public final class AdmissionReviewCodec {
         }
         JsonNode userInfo = objectOrNull(request, "userInfo", "request.userInfo");
         String user = userInfo.isObject() ? orEmpty(text(userInfo, "username", "request.userInfo.username")) : "";
+        List<String> groups = userInfo.isObject() ? strings(userInfo, "groups", "request.userInfo.groups") : List.of();
         checkTypes(request, kind);
         return new Decoded(apiVersion, new ReviewRequest(
                 uid,
@@ -125,7 +128,8 @@ public final class AdmissionReviewCodec {
                 dryRun.asBoolean(false),
                 nullable(request.path("object")),
                 nullable(request.path("oldObject")),
-                user));
+                user,
+                groups));
     }
 
     /**
@@ -254,6 +258,25 @@ public final class AdmissionReviewCodec {
         for (String field : new String[] {"object", "oldObject", "options"}) {
             objectOrNull(request, field, "request." + field);
         }
+    }
+
+    /** {@code parent.field} as a list of strings, empty when absent or null; otherwise a 400. */
+    private static List<String> strings(JsonNode parent, String field, String path) {
+        JsonNode node = parent.path(field);
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw BadReviewException.badRequest(path + " must be an array of strings");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            if (!item.isString()) {
+                throw BadReviewException.badRequest(path + " must be an array of strings");
+            }
+            values.add(item.stringValue());
+        }
+        return values;
     }
 
     /** {@code parent.field} when it is an object, a missing node when absent or null; otherwise a 400. */

@@ -25,9 +25,6 @@ import tools.jackson.databind.JsonNode;
  */
 final class ObjectChecker {
 
-    /** The requesting user the engine sees (it appears in nothing the check prints). */
-    static final String USER = "dapr-guard check";
-
     private final PolicyEngine mutator;
     private final PolicyEngine validator;
     private final String defaultNamespace;
@@ -91,7 +88,8 @@ final class ObjectChecker {
         String apiVersion = object.apiVersion();
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-        return new ReviewRequest("", group, object.kind(), "CREATE", "", namespace, name, false, body, null, USER);
+        return new ReviewRequest("", group, object.kind(), "CREATE", "", namespace, name, false, body, null,
+                "", List.of()); // who will create the object is unknown
     }
 
     private static String metadata(JsonNode object, String field) {

@@ -13,6 +13,8 @@ public enum ApiKind {
     JOB("batch", "v1", "jobs", "Job", true),
     CRONJOB("batch", "v1", "cronjobs", "CronJob", true),
     POD("", "v1", "pods", "Pod", true),
+    /** Only where Dapr's control plane is audited, for {@code control-plane-spread}. */
+    NODE("", "v1", "nodes", "Node", false),
     /** Only the right-sizing recommendations' ConfigMap in the release namespace; never listed by the audit. */
     CONFIGMAP("", "v1", "configmaps", "ConfigMap", true),
     COMPONENT("dapr.io", "v1alpha1", "components", "Component", true),

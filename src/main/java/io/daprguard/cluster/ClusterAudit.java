@@ -7,11 +7,13 @@ import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
 import io.daprguard.policy.ReviewRequest;
 import io.daprguard.policy.RuleSkip;
+import io.daprguard.policy.Target;
 import io.daprguard.policy.Verdict;
 import io.daprguard.policy.Webhook;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.ClusterProblem;
 import io.daprguard.rules.ClusterRule;
+import io.daprguard.rules.ControlPlaneSpreadRule;
 import io.daprguard.rules.MalformedObjectException;
 import io.daprguard.rules.NamespaceFacts;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
@@ -19,6 +21,7 @@ import io.daprguard.rules.Rules;
 import io.daprguard.rules.SidecarDefaults;
 import io.daprguard.rules.SidecarSizer;
 import io.daprguard.rules.SidecarSizing;
+import io.daprguard.rules.Texts;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,6 +71,7 @@ public final class ClusterAudit {
 
     private final Policy policy;
     private final PolicyEngine engine;
+    private final PolicyEngine podEngine;
     private final SidecarSizer sizer;
     private final NamespaceModes modes;
 
@@ -87,6 +91,7 @@ public final class ClusterAudit {
     public ClusterAudit(Policy policy, NamespaceModes modes, Clock clock, SidecarSizer sizer) {
         this.policy = policy;
         this.engine = new PolicyEngine(policy, clock);
+        this.podEngine = engine.forRunningPods();
         this.modes = modes;
         this.sizer = sizer;
     }
@@ -149,6 +154,10 @@ public final class ClusterAudit {
         private final Map<String, Integer> objects = new TreeMap<>();
         private final List<String> failures = new ArrayList<>();
         private String controlPlaneVersion;
+        /** Dapr's control-plane workloads in the audited namespaces: each pod's name and node. */
+        private final Map<ObjectRef, TreeMap<String, String>> controlPlane = new LinkedHashMap<>();
+        /** The cluster's nodes, read only when a control plane is audited; null when not read. */
+        private List<NamespaceFacts.Node> nodes;
         private boolean unreachable;
         private final int callsBefore;
 
@@ -170,6 +179,7 @@ public final class ClusterAudit {
             step(ApiKind.REPLICASET, object -> workload(ApiKind.REPLICASET, object));
             step(ApiKind.JOB, object -> workload(ApiKind.JOB, object));
             step(ApiKind.POD, this::pod);
+            readNodes();
             step(ApiKind.COMPONENT, this::component);
             step(ApiKind.CONFIGURATION, this::configuration);
             reportPods();
@@ -278,6 +288,9 @@ public final class ClusterAudit {
                 }
             }
             ObjectRef ref = new ObjectRef(kind.apiVersion(), kind.kind(), namespace, name);
+            if ((kind == ApiKind.DEPLOYMENT || kind == ApiKind.STATEFULSET) && Target.isControlPlane(object)) {
+                controlPlane.put(ref, new TreeMap<>());
+            }
             Verdict verdict = judge(ref, kind, object, mode);
             String pointer = kind == ApiKind.CRONJOB ? "/spec/jobTemplate/spec/template" : "/spec/template";
             rememberSkips(ref, object.at(pointer + "/metadata/annotations"),
@@ -299,10 +312,16 @@ public final class ClusterAudit {
             ObjectRef controller = controller(object, namespace);
             ObjectRef owner = controller == null ? new ObjectRef("v1", "Pod", namespace, name(object))
                     : owned.getOrDefault(controller.kind() + "/" + namespace + "/" + controller.name(), controller);
+            Map<String, String> placed = controlPlane.get(owner);
+            String node = object.path("spec").path("nodeName").asString("");
+            JsonNode deleted = object.path("metadata").path("deletionTimestamp");
+            if (placed != null && !node.isEmpty() && (deleted.isMissingNode() || deleted.isNull())) {
+                placed.put(name(object), node); // a terminating replica no longer counts
+            }
             Verdict verdict;
             try {
-                verdict = engine.review(request(ApiKind.POD, namespace, name(object), object), Webhook.VALIDATE,
-                        Mode.ENFORCE);
+                verdict = podEngine.review(request(ApiKind.POD, namespace, name(object), object,
+                        creator(controller)), Webhook.VALIDATE, Mode.ENFORCE);
             } catch (MalformedObjectException e) {
                 failures.add("Pod " + namespace + "/" + name(object) + ": " + e.getMessage());
                 return;
@@ -331,6 +350,25 @@ public final class ClusterAudit {
             if (oom != null) {
                 group.oomKills.add(oom);
             }
+        }
+
+        /** The nodes, for {@code control-plane-spread}: read only when it is on and a control plane is audited. */
+        private void readNodes() {
+            if (controlPlane.isEmpty() || unreachable || policy.action(ControlPlaneSpreadRule.ID) == Action.OFF) {
+                return;
+            }
+            List<NamespaceFacts.Node> read = new ArrayList<>();
+            try {
+                reader.list(ApiKind.NODE, null, null, node -> read.add(node(node)));
+            } catch (ClusterException e) {
+                fail(e);
+                return;
+            } catch (MalformedObjectException e) {
+                failures.add(e.getMessage());
+                return;
+            }
+            objects.merge(ApiKind.NODE.kind(), read.size(), Integer::sum);
+            nodes = read;
         }
 
         private void component(ObjectNode object) {
@@ -425,9 +463,15 @@ public final class ClusterAudit {
             for (String namespace : audited.keySet()) {
                 Facts found = facts.getOrDefault(namespace, new Facts());
                 List<NamespaceFacts.Sidecars> running = sidecars.getOrDefault(namespace, List.of());
+                List<NamespaceFacts.ControlPlaneWorkload> workloads = new ArrayList<>();
+                controlPlane.forEach((ref, placed) -> {
+                    if (ref.namespace().equals(namespace)) {
+                        workloads.add(new NamespaceFacts.ControlPlaneWorkload(ref, new ArrayList<>(placed.values())));
+                    }
+                });
                 NamespaceFacts namespaceFacts = new NamespaceFacts(namespace, found.apps, found.components,
                         found.configurations, controlPlaneVersion, running, policy.defaults().gomemlimitPercent(),
-                        sizer.size(namespace, running), sizer.oomFactor());
+                        sizer.size(namespace, running), sizer.oomFactor(), workloads, nodes);
                 for (ClusterRule rule : Rules.cluster()) {
                     Action action = policy.action(rule.id());
                     if (action == Action.OFF) {
@@ -507,6 +551,39 @@ public final class ClusterAudit {
         };
         return count + " of " + pods + " running " + (pods == 1 ? "pod" : "pods")
                 + "; a running pod keeps what it was created with: " + restart;
+    }
+
+    /**
+     * One node as {@code control-plane-spread} sees it.
+     *
+     * @throws MalformedObjectException when a field it reads has the wrong JSON type
+     */
+    static NamespaceFacts.Node node(JsonNode node) {
+        String name = node.path("metadata").path("name").asString("");
+        JsonNode unschedulable = node.path("spec").path("unschedulable");
+        JsonNode taints = node.path("spec").path("taints");
+        JsonNode conditions = node.path("status").path("conditions");
+        JsonNode zone = node.path("metadata").path("labels").path(ControlPlaneSpreadRule.ZONE_LABEL);
+        if (name.isEmpty() || !(unschedulable.isMissingNode() || unschedulable.isNull() || unschedulable.isBoolean())
+                || !(taints.isMissingNode() || taints.isNull() || taints.isArray())
+                || !(conditions.isMissingNode() || conditions.isNull() || conditions.isArray())
+                || !(zone.isMissingNode() || zone.isString())) {
+            throw new MalformedObjectException("Node " + Texts.shown(name), "a node with a name, a boolean "
+                    + "spec.unschedulable, arrays of taints and conditions and a string zone label");
+        }
+        boolean ready = false;
+        for (JsonNode condition : conditions) {
+            if ("Ready".equals(condition.path("type").asString(""))) {
+                ready = "True".equals(condition.path("status").asString(""));
+            }
+        }
+        boolean tainted = false;
+        for (JsonNode taint : taints) {
+            String effect = taint.path("effect").asString("");
+            tainted |= "NoSchedule".equals(effect) || "NoExecute".equals(effect);
+        }
+        return new NamespaceFacts.Node(name, ready && !unschedulable.asBoolean(false) && !tainted,
+                zone.asString(""));
     }
 
     /** The engine's lines as findings; engine notes without a rule id (a bad skip annotation) are left out. */
@@ -598,8 +675,31 @@ public final class ClusterAudit {
     }
 
     private static ReviewRequest request(ApiKind kind, String namespace, String name, ObjectNode object) {
+        return request(kind, namespace, name, object, USER);
+    }
+
+    private static ReviewRequest request(ApiKind kind, String namespace, String name, ObjectNode object, String user) {
         return new ReviewRequest("", kind.group(), kind.kind(), "CREATE", "", namespace, name, false, object, null,
-                USER);
+                user, List.of());
+    }
+
+    /**
+     * Who created a running pod, as far as its controller tells: the kube-controller-manager's controller of that
+     * kind (the accounts Dapr's injector serves), else unknown (""), for a bare pod or one of another controller.
+     */
+    static String creator(ObjectRef controller) {
+        if (controller == null) {
+            return "";
+        }
+        String account = switch (controller.apiVersion() + " " + controller.kind()) {
+            case "apps/v1 ReplicaSet" -> "replicaset-controller";
+            case "v1 ReplicationController" -> "replication-controller";
+            case "apps/v1 StatefulSet" -> "statefulset-controller";
+            case "apps/v1 DaemonSet" -> "daemon-set-controller";
+            case "batch/v1 Job" -> "job-controller";
+            default -> null;
+        };
+        return account == null ? "" : "system:serviceaccount:kube-system:" + account;
     }
 
     /** The controlling owner, as a reference in the same namespace, or null. */

@@ -1,5 +1,6 @@
 package io.daprguard.config;
 
+import io.daprguard.dapr.InjectorAccounts;
 import io.daprguard.nativepolicy.NativeExport;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
@@ -45,6 +46,7 @@ import org.springframework.validation.annotation.Validated;
  * @param audit the cluster audit (off by default: the quick start needs no cluster)
  * @param controlPlane options of the control-plane rules and of {@code check --dapr-values}
  * @param rightsizing recommendations of daprd's resources from its measured use (with the audit)
+ * @param injector what dapr-guard knows of Dapr's sidecar injector ({@code sidecar-injected})
  */
 @ConfigurationProperties(prefix = "dapr-guard")
 @Validated
@@ -64,7 +66,8 @@ public record DaprGuardProperties(
         @NotNull @Valid @DefaultValue Audit audit,
         @NotNull @Valid @DefaultValue ControlPlane controlPlane,
         @NotNull @Valid @DefaultValue Rightsizing rightsizing,
-        Set<String> nativeRules) {
+        Set<String> nativeRules,
+        @NotNull @Valid @DefaultValue Injector injector) {
 
     /**
      * @param memoryLimits advise memory limits on control-plane pods, as the seed guideline's table does (default
@@ -72,6 +75,32 @@ public record DaprGuardProperties(
      *     OOM-kills the service) and then warns about a memory limit instead
      */
     public record ControlPlane(@DefaultValue("true") boolean memoryLimits) {}
+
+    /**
+     * @param serviceAccounts the {@code namespace:name} patterns (Go globs) Dapr's injector serves beyond its built-in
+     *     list: the Helm values {@code dapr_sidecar_injector.allowedServiceAccounts} and
+     *     {@code allowedServiceAccountsPrefixNames} of the Dapr install. A pod another account creates gets no
+     *     sidecar by design, and {@code sidecar-injected} only warns about it.
+     */
+    public record Injector(List<String> serviceAccounts) {
+
+        public Injector {
+            serviceAccounts = serviceAccounts == null ? List.of() : List.copyOf(serviceAccounts);
+            accounts(serviceAccounts);
+        }
+
+        InjectorAccounts accounts() {
+            return accounts(serviceAccounts);
+        }
+
+        private static InjectorAccounts accounts(List<String> patterns) {
+            try {
+                return InjectorAccounts.of(patterns);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("dapr-guard.injector.service-accounts: " + e.getMessage(), e);
+            }
+        }
+    }
 
     /**
      * @param secretNamePatterns regular expressions (case-insensitive, whole name, compared with everything but
@@ -374,7 +403,8 @@ public record DaprGuardProperties(
     public Policy toPolicy() {
         return toPolicy(mode, mutateTemplates, sidecar, rules, skippable).withSecretNames(components.secretNames())
                 .withSkipRules(skip.rules())
-                .withControlPlaneMemoryLimits(controlPlane.memoryLimits());
+                .withControlPlaneMemoryLimits(controlPlane.memoryLimits())
+                .withInjector(injector.accounts());
     }
 
     private static Policy toPolicy(

@@ -1,5 +1,6 @@
 package io.daprguard.policy;
 
+import io.daprguard.dapr.InjectorAccounts;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.Rule;
 import io.daprguard.rules.Rules;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
 public record Policy(
         Mode mode, Map<String, Action> actions, Set<String> skippable, SidecarDefaults defaults,
         boolean mutateTemplates, SecretNames secretNames, SkipRules skipRules, boolean controlPlaneMemoryLimits,
-        Set<String> nativeRules) {
+        Set<String> nativeRules, InjectorAccounts injector) {
 
     public Policy {
         actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
@@ -72,37 +73,43 @@ public record Policy(
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
         return new Policy(mode, actions, skip, defaults, mutateTemplates, SecretNames.DEFAULT, SkipRules.DEFAULT,
-                true, Set.of());
+                true, Set.of(), InjectorAccounts.DEFAULT);
     }
 
     /** The same policy with workload template mutation on or off. */
     public Policy withMutateTemplates(boolean mutate) {
         return new Policy(mode, actions, skippable, defaults, mutate, secretNames, skipRules,
-                controlPlaneMemoryLimits, nativeRules);
+                controlPlaneMemoryLimits, nativeRules, injector);
     }
 
     /** The same policy with other Component secret-name patterns. */
     public Policy withSecretNames(SecretNames names) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, names, skipRules,
-                controlPlaneMemoryLimits, nativeRules);
+                controlPlaneMemoryLimits, nativeRules, injector);
     }
 
     /** The same policy with other limits on skips. */
     public Policy withSkipRules(SkipRules rules) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, rules,
-                controlPlaneMemoryLimits, nativeRules);
+                controlPlaneMemoryLimits, nativeRules, injector);
     }
 
     /** The same policy with control-plane memory limits advised or not. */
     public Policy withControlPlaneMemoryLimits(boolean advised) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules, advised,
-                nativeRules);
+                nativeRules, injector);
     }
 
     /** The same policy with these rules enforced by native admission policies (see {@code nativeRules}). */
     public Policy withNativeRules(Set<String> ruleIds) {
         return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules,
-                controlPlaneMemoryLimits, ruleIds);
+                controlPlaneMemoryLimits, ruleIds, injector);
+    }
+
+    /** The same policy with the service accounts Dapr's injector serves beyond its built-in list. */
+    public Policy withInjector(InjectorAccounts accounts) {
+        return new Policy(mode, actions, skippable, defaults, mutateTemplates, secretNames, skipRules,
+                controlPlaneMemoryLimits, nativeRules, accounts);
     }
 
     /** This policy with the given rules off (unknown ids are refused). */
@@ -118,7 +125,7 @@ public record Policy(
             off.put(id, Action.OFF);
         }
         return new Policy(mode, off, skippable, defaults, mutateTemplates, secretNames, skipRules,
-                controlPlaneMemoryLimits, nativeRules);
+                controlPlaneMemoryLimits, nativeRules, injector);
     }
 
     public Action action(String ruleId) {

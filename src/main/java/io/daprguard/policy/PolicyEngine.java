@@ -57,6 +57,7 @@ public final class PolicyEngine implements Reviewer {
     private final List<Rule> podRules;
     private final Clock clock;
     private final SidecarDefaultsSource defaults;
+    private final boolean running;
 
     public PolicyEngine(Policy policy) {
         this(policy, Clock.systemUTC());
@@ -73,10 +74,23 @@ public final class PolicyEngine implements Reviewer {
      *     recommendations); workload templates always get the policy's
      */
     public PolicyEngine(Policy policy, Clock clock, SidecarDefaultsSource defaults) {
+        this(policy, clock, defaults, false);
+    }
+
+    private PolicyEngine(Policy policy, Clock clock, SidecarDefaultsSource defaults, boolean running) {
         this.policy = policy;
         this.podRules = Rules.of(Scope.POD);
         this.clock = clock;
         this.defaults = defaults;
+        this.running = running;
+    }
+
+    /**
+     * This engine for pods that already run (the cluster audit): a rule then says what to do about a running pod,
+     * not why its creation is refused.
+     */
+    public PolicyEngine forRunningPods() {
+        return new PolicyEngine(policy, clock, defaults, true);
     }
 
     public Policy policy() {
@@ -125,7 +139,7 @@ public final class PolicyEngine implements Reviewer {
         }
         if (target.scope() != Scope.POD) {
             return reviewResource(request, object, target, webhook, mode, new RuleContext(policy.defaults(),
-                    !target.pod(), policy.secretNames(), policy.controlPlaneMemoryLimits()));
+                    !target.pod(), policy.secretNames(), policy.controlPlaneMemoryLimits(), RuleContext.Creation.UNKNOWN));
         }
         PodView pod = PodView.of(object, target.pointer());
         Map<String, String> annotations = pod.annotations();
@@ -142,8 +156,11 @@ public final class PolicyEngine implements Reviewer {
         }
         // only for a pod that is reviewed: its workload's recommended defaults, when right-sizing applies them
         SidecarDefaults podDefaults = target.pod() ? defaults.forPod(request.namespace(), object) : null;
+        RuleContext.Creation creation = target.pod()
+                ? new RuleContext.Creation(request.user(), request.groups(), policy.injector(), running)
+                : RuleContext.Creation.UNKNOWN;
         RuleContext context = new RuleContext(podDefaults == null ? policy.defaults() : podDefaults, !target.pod(),
-                policy.secretNames(), policy.controlPlaneMemoryLimits());
+                policy.secretNames(), policy.controlPlaneMemoryLimits(), creation);
         List<String> warnings = new ArrayList<>();
         List<RuleOutcome> outcomes = new ArrayList<>();
         Selection selection = activeRules(podRules, object, pod, legacyEnabled, warnings, outcomes);

@@ -1,5 +1,6 @@
 package io.daprguard.policy;
 
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,14 +14,20 @@ import tools.jackson.databind.JsonNode;
  * @param dryRun whether the apiserver will persist nothing; the decision is the same either way
  * @param object the object as the apiserver sent it, may be null (DELETE)
  * @param oldObject the object before an UPDATE, may be null
- * @param user who asked ({@code userInfo.username}), empty when not sent
+ * @param user who asked ({@code userInfo.username}), empty when not sent (the offline check: unknown)
+ * @param groups the groups of who asked ({@code userInfo.groups}), empty when not sent
  */
 public record ReviewRequest(
         String uid, String group, String kind, String operation, String subResource, String namespace,
-        String name, boolean dryRun, JsonNode object, JsonNode oldObject, String user) {
+        String name, boolean dryRun, JsonNode object, JsonNode oldObject, String user,
+        List<String> groups) {
+
+    public ReviewRequest {
+        groups = List.copyOf(groups);
+    }
 
     /** A CREATE of {@code object}, for tests and the offline check. */
     public static ReviewRequest create(String group, String kind, JsonNode object) {
-        return new ReviewRequest("", group, kind, "CREATE", "", "", "", false, object, null, "");
+        return new ReviewRequest("", group, kind, "CREATE", "", "", "", false, object, null, "", List.of());
     }
 }

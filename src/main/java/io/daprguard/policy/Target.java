@@ -66,7 +66,7 @@ public record Target(String pointer, boolean pod, Scope scope) {
     }
 
     /** Labelled {@code app.kubernetes.io/part-of: dapr}, or named as one of Dapr's control-plane services. */
-    static boolean isControlPlane(JsonNode object) {
+    public static boolean isControlPlane(JsonNode object) {
         if (object == null) {
             return false;
         }

@@ -18,11 +18,13 @@ import java.util.Set;
  * @param gomemlimitPercent the policy's GOMEMLIMIT share of the sidecar memory limit, for the advice rules give
  * @param sizings the right-sizing of the namespace's workloads that have a recommendation
  * @param oomFactor the factor over the limit daprd was OOM-killed at that the advice uses
+ * @param controlPlane Dapr's control-plane workloads in this namespace, with where their pods run
+ * @param nodes the cluster's nodes, or null when they were not read (no control plane in the audited namespaces)
  */
 public record NamespaceFacts(
         String namespace, List<App> apps, List<ComponentFact> components, Set<String> configurations,
         String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent, List<SidecarSizing> sizings,
-        double oomFactor) {
+        double oomFactor, List<ControlPlaneWorkload> controlPlane, List<Node> nodes) {
 
     public NamespaceFacts {
         apps = List.copyOf(apps);
@@ -30,7 +32,41 @@ public record NamespaceFacts(
         configurations = Set.copyOf(configurations);
         sidecars = List.copyOf(sidecars);
         sizings = List.copyOf(sizings);
+        controlPlane = List.copyOf(controlPlane);
+        nodes = nodes == null ? null : List.copyOf(nodes);
     }
+
+    /** Without the control plane and nodes, as the rules about apps need it. */
+    public NamespaceFacts(
+            String namespace, List<App> apps, List<ComponentFact> components, Set<String> configurations,
+            String controlPlaneVersion, List<Sidecars> sidecars, int gomemlimitPercent, List<SidecarSizing> sizings,
+            double oomFactor) {
+        this(namespace, apps, components, configurations, controlPlaneVersion, sidecars, gomemlimitPercent, sizings,
+                oomFactor, List.of(), null);
+    }
+
+    /**
+     * A Deployment or StatefulSet of Dapr's control plane.
+     *
+     * @param ref the workload
+     * @param nodes the node of each of its running pods that is bound to one, in pod-name order
+     */
+    public record ControlPlaneWorkload(ObjectRef ref, List<String> nodes) {
+
+        public ControlPlaneWorkload {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * A node of the cluster.
+     *
+     * @param name its name
+     * @param schedulable Ready, not cordoned, and without a NoSchedule or NoExecute taint: a node an ordinary pod
+     *     can be scheduled on
+     * @param zone its {@code topology.kubernetes.io/zone} label, or "" when it has none
+     */
+    public record Node(String name, boolean schedulable, String zone) {}
 
     /** An object of the cluster, as a report names it. */
     public record ObjectRef(String apiVersion, String kind, String namespace, String name) {

@@ -19,6 +19,7 @@ public final class Rules {
             new SidecarGomemlimitRule(),
             new SidecarSeccompRule(),
             new InjectedSidecarRule(),
+            new SidecarInjectedRule(),
             new AppIdRule(),
             new EnabledValueRule(),
             new UnknownAnnotationRule(),
@@ -45,7 +46,8 @@ public final class Rules {
             new SecretStoreExistsRule(),
             new SidecarVersionRule(),
             new SidecarOomKilledRule(),
-            new SidecarRightSizeRule());
+            new SidecarRightSizeRule(),
+            new ControlPlaneSpreadRule());
 
     private static final Map<String, Rule> BY_ID = index();
 

@@ -13,16 +13,21 @@ public final class Texts {
 
     /** The value as it may appear in a message, without quotes. */
     public static String shown(String value) {
+        return shown(value, MAX_QUOTED);
+    }
+
+    /** As {@link #shown(String)}, clipped to {@code max} characters where a message has less room. */
+    public static String shown(String value, int max) {
         if (value == null) {
             return "";
         }
-        String clipped = value.length() > MAX_QUOTED ? value.substring(0, MAX_QUOTED) : value;
+        String clipped = value.length() > max ? value.substring(0, max) : value;
         StringBuilder out = new StringBuilder(clipped.length() + 3);
         for (int i = 0; i < clipped.length(); i++) {
             char c = clipped.charAt(i);
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        if (value.length() > MAX_QUOTED) {
+        if (value.length() > max) {
             out.append("...");
         }
         return out.toString();

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,7 @@ class AlertRulesTest {
 
     @BeforeEach
     void renderTheRules() throws IOException {
-        Assumptions.assumeTrue(PrometheusServer.available(), "promtool is not installed (.ci/run installs it)");
+        PrometheusServer.assumeAvailable();
         JsonNode rule = ChartRenderer.chart().set("metrics.prometheusRule.enabled", true).render()
                 .ofKind("PrometheusRule").get(0);
         ObjectNode file = YAML.createObjectNode();

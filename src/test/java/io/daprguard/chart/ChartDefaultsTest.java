@@ -49,6 +49,7 @@ class ChartDefaultsTest {
         }
         assertThat(rules).containsExactly(
                 "[\"\"] [\"namespaces\",\"pods\"] [\"get\",\"list\"]",
+                "[\"\"] [\"nodes\"] [\"get\",\"list\"]",
                 "[\"apps\"] [\"deployments\",\"statefulsets\",\"daemonsets\",\"replicasets\"] [\"get\",\"list\"]",
                 "[\"batch\"] [\"jobs\",\"cronjobs\"] [\"get\",\"list\"]",
                 "[\"dapr.io\"] [\"components\",\"configurations\"] [\"get\",\"list\"]",

@@ -99,7 +99,7 @@ class ExportCommandTest {
                 "ValidatingAdmissionPolicyBinding/dapr-guard-configurations-warn-audit");
         assertThat(run.err()).isEqualTo("dapr-guard export: in part only (the rest of them is left to the webhook): "
                 + "sidecar-gomemlimit\n"
-                + "dapr-guard export: left to the webhook: injected-sidecar, unknown-annotation, "
+                + "dapr-guard export: left to the webhook: injected-sidecar, sidecar-injected, unknown-annotation, "
                 + "env-secrets, graceful-shutdown, component-secrets, component-metadata, component-auth\n");
 
         JsonNode deny = run.named("ValidatingAdmissionPolicyBinding", "dapr-guard-configurations-deny").path("spec");
@@ -224,7 +224,7 @@ class ExportCommandTest {
         assertThat(strict.out()).isEmpty();
         assertThat(Files.readString(file)).startsWith("# dapr-guard export native: 17 rules");
         assertThat(strict.err()).startsWith("dapr-guard export: in part only (the rest of them is left to the webhook):"
-                + " sidecar-gomemlimit\ndapr-guard export: left to the webhook: injected-sidecar, ");
+                + " sidecar-gomemlimit\ndapr-guard export: left to the webhook: injected-sidecar, sidecar-injected, ");
     }
 
     @Test
@@ -287,7 +287,7 @@ class ExportCommandTest {
                     .doesNotContain("[sidecar-gomemlimit]");
             assertThat(run.err()).isEqualTo("dapr-guard export: left to the webhook (without a "
                     + "MutatingAdmissionPolicy, the sidecar defaults too): sidecar-resources, sidecar-gomemlimit, "
-                    + "sidecar-seccomp, injected-sidecar, unknown-annotation, env-secrets, "
+                    + "sidecar-seccomp, injected-sidecar, sidecar-injected, unknown-annotation, env-secrets, "
                     + "graceful-shutdown, component-secrets, component-metadata, component-auth\n");
         }
     }
@@ -311,7 +311,7 @@ class ExportCommandTest {
                 .path("variables");
         assertThat(variables.findValuesAsString("expression")).anyMatch(e -> e.startsWith("(false && "));
         assertThat(variables.toString()).contains("{\"name\":\"sidecarAddsGomemlimit\",\"expression\":\"(false && ");
-        assertThat(run.err()).startsWith("dapr-guard export: left to the webhook: sidecar-gomemlimit, injected-sidecar");
+        assertThat(run.err()).startsWith("dapr-guard export: left to the webhook: sidecar-gomemlimit, injected-sidecar, sidecar-injected");
     }
 
     @Test

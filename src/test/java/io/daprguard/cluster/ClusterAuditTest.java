@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
+import io.daprguard.rules.Action;
 import io.daprguard.rules.NamespaceFacts.ObjectRef;
 import io.daprguard.rules.SidecarDefaults;
 import java.time.Clock;
@@ -98,6 +99,81 @@ class ClusterAuditTest {
         assertThat(result.failure()).isEqualTo("list pods: forbidden (403): RBAC does not allow it");
         assertThat(cluster.listed).contains(ApiKind.COMPONENT, ApiKind.CONFIGURATION);
         assertThat(result.subjects()).contains(new ObjectRef("apps/v1", "Deployment", "shop", "orders"));
+    }
+
+    /** Dapr's placement, three replicas on one node. */
+    private static FakeCluster placementOnOneNode() {
+        FakeCluster cluster = new FakeCluster().add(namespace("dapr-system", null)).add(yaml("""
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: dapr-placement-server, namespace: dapr-system, labels: {app.kubernetes.io/part-of: dapr}}
+                spec: {replicas: 3, template: {spec: {containers: [{name: placement, image: ghcr.io/dapr/placement}]}}}
+                """));
+        for (int i = 0; i < 3; i++) {
+            cluster.add(yaml("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: dapr-placement-server-%d
+                      namespace: dapr-system
+                      ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: dapr-placement-server, controller: true}]
+                    spec: {nodeName: node-a, containers: [{name: placement, image: ghcr.io/dapr/placement}]}
+                    status: {phase: Running}
+                    """.formatted(i)));
+        }
+        return cluster;
+    }
+
+    @Test
+    void forbiddenNodesFailTheRunAndGiveNoSpreadFinding() {
+        FakeCluster cluster = placementOnOneNode()
+                .failing(ApiKind.NODE, new ClusterException("list nodes: forbidden (403): RBAC does not allow it", 403,
+                        null));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.failure()).isEqualTo("list nodes: forbidden (403): RBAC does not allow it");
+        assertThat(of(result, "control-plane-spread")).isEmpty();
+        assertThat(cluster.listed).contains(ApiKind.NODE, ApiKind.COMPONENT, ApiKind.CONFIGURATION);
+    }
+
+    @Test
+    void aNodeThatDoesNotParseFailsTheRunAndGivesNoSpreadFinding() {
+        FakeCluster cluster = placementOnOneNode().add(yaml("""
+                apiVersion: v1
+                kind: Node
+                metadata: {name: node-a}
+                spec: {unschedulable: "no"}
+                """));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.failure()).startsWith("Node node-a must be ");
+        assertThat(of(result, "control-plane-spread")).isEmpty();
+    }
+
+    @Test
+    void nodesAreReadOnlyWhereAControlPlaneIsAudited() {
+        FakeCluster cluster = new FakeCluster().add(namespace("shop", null)).add(deployment("shop", "orders"));
+
+        AuditResult result = audit(Mode.ENFORCE).run(cluster, null);
+
+        assertThat(result.failure()).isNull();
+        assertThat(cluster.listed).doesNotContain(ApiKind.NODE);
+        FakeCluster withControlPlane = placementOnOneNode().add(yaml("""
+                {apiVersion: v1, kind: Node, metadata: {name: node-a}, status: {conditions: [{type: Ready, status: "True"}]}}
+                """));
+        AuditResult audited = audit(Mode.ENFORCE).run(withControlPlane, null);
+        assertThat(withControlPlane.listed).contains(ApiKind.NODE);
+        assertThat(audited.objects()).containsEntry("Node", 1);
+        assertThat(of(audited, "control-plane-spread")).extracting(AuditFinding::message).hasSize(2)
+                .allMatch(message -> message.contains("node-a"));
+
+        FakeCluster ruleOff = placementOnOneNode();
+        Policy off = Policy.of(Mode.ENFORCE, Map.of("control-plane-spread", Action.OFF), null,
+                SidecarDefaults.GUIDELINE, false);
+        new ClusterAudit(off, new NamespaceModes(Set.of("kube-system"), Mode.ENFORCE)).run(ruleOff, null);
+        assertThat(ruleOff.listed).as("the rule is off: nodes are not read").doesNotContain(ApiKind.NODE);
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.daprguard.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daprguard.dapr.InjectorAccounts;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
 import io.daprguard.policy.SkipRules;
-import java.time.Duration;
 import io.daprguard.rules.Action;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,7 +36,8 @@ class DaprGuardPropertiesTest {
                     "api-token", "app-token", "service-account-token", "env-secrets", "ssl-cert-dir",
                     "graceful-shutdown", "log-level", "component-metadata", "component-scopes", "component-auth",
                     "config-metrics", "config-tracing", "control-plane-ha", "control-plane-resources",
-                    "control-plane-namespace", "scopes-known-apps", "sidecar-version", "sidecar-oom-killed", "sidecar-right-size");
+                    "control-plane-namespace", "scopes-known-apps", "sidecar-version", "sidecar-oom-killed", "sidecar-right-size",
+                    "control-plane-spread");
             assertThat(policy.mutateTemplates()).isFalse();
             assertThat(policy.skipRules()).isEqualTo(SkipRules.DEFAULT);
             assertThat(policy.skipRules().maxDuration()).isEqualTo(Duration.ofDays(90));
@@ -113,6 +116,18 @@ class DaprGuardPropertiesTest {
     @Test
     void invalidSecretNamePatternFailsStartup() {
         assertStartupFails("dapr-guard.components.secret-name-patterns=pass(word", "component secret-name pattern 'pass(word' is not a regular expression");
+    }
+
+    @Test
+    void injectorServiceAccountsReachThePolicyAndABadPatternFailsStartup() {
+        runner.withPropertyValues("dapr-guard.injector.service-accounts[0]=argo:argo-*").run(context -> {
+            Policy policy = context.getBean(Policy.class);
+            assertThat(policy.injector()).isEqualTo(InjectorAccounts.of(List.of("argo:argo-*")));
+            assertThat(policy.injector().authorizes("system:serviceaccount:argo:argo-server", List.of())).isTrue();
+        });
+        runner.run(context -> assertThat(context.getBean(Policy.class).injector()).isEqualTo(InjectorAccounts.DEFAULT));
+        assertStartupFails("dapr-guard.injector.service-accounts=argo", "dapr-guard.injector.service-accounts: "
+                + "injector service account pattern 'argo' must be namespace:name with exactly one ':'");
     }
 
     @Test

@@ -56,6 +56,8 @@ class CorpusFindingsTest {
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             `,"userInfo":"admin"`                | request.userInfo must be an object
+            `,"userInfo":{"groups":"a"}`         | request.userInfo.groups must be an array of strings
+            `,"userInfo":{"groups":["a",1]}`     | request.userInfo.groups must be an array of strings
             `,"options":[]`                      | request.options must be an object
             `,"oldObject":"pod"`                 | request.oldObject must be an object
             `,"resource":"pods"`                 | request.resource must be an object

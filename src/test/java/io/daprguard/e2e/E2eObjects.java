@@ -1,11 +1,14 @@
 package io.daprguard.e2e;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -71,8 +74,23 @@ final class E2eObjects {
         return annotations;
     }
 
-    /** One replica of a Dapr app with no sidecar settings (labels app={name}); its pods get the defaults. */
+    /**
+     * One replica of a Dapr app with no sidecar settings (labels app={name}); its pods get the defaults. The suite
+     * runs no Dapr injector, so the template carries what the injector would add: a {@link #standInDaprd()}.
+     */
     static Deployment daprDeployment(String name) {
+        return daprDeployment(name, daprPodSpec());
+    }
+
+    /**
+     * The same Deployment without the stand-in daprd: on a cluster without Dapr's injector its pods are refused by
+     * {@code sidecar-injected}.
+     */
+    static Deployment daprDeploymentWithoutDaprd(String name) {
+        return daprDeployment(name, podSpec());
+    }
+
+    private static Deployment daprDeployment(String name, PodSpec spec) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).addToLabels("app", name).endMetadata()
                 .withNewSpec()
@@ -80,19 +98,43 @@ final class E2eObjects {
                     .withNewSelector().addToMatchLabels("app", name).endSelector()
                     .withNewTemplate()
                         .withNewMetadata().addToLabels("app", name).withAnnotations(daprAnnotations(name)).endMetadata()
-                        .withSpec(podSpec())
+                        .withSpec(spec)
                     .endTemplate()
                 .endSpec()
                 .build();
     }
 
-    /** A bare Dapr pod with no sidecar settings. */
+    /** A bare Dapr pod with no sidecar settings, and the {@link #standInDaprd()}. */
     static Pod daprPod(String name) {
         return new PodBuilder()
                 .withNewMetadata().withName(name).addToLabels("app", name).withAnnotations(daprAnnotations(name))
                 .endMetadata()
-                .withSpec(podSpec())
+                .withSpec(daprPodSpec())
                 .build();
+    }
+
+    /**
+     * Stands in for the Dapr injector, which this suite does not run: a container named {@code daprd} (the pause
+     * image) as the injector and dapr-guard's mutation leave it: the guideline's resources, GOMEMLIMIT, the
+     * RuntimeDefault seccomp profile and ALL capabilities dropped. With it, {@code sidecar-injected} admits the pod
+     * and {@code injected-sidecar} finds nothing to add.
+     */
+    static Container standInDaprd() {
+        return new ContainerBuilder().withName("daprd").withImage(IMAGE)
+                .withNewResources()
+                    .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("250Mi"))
+                    .addToLimits("cpu", new Quantity("300m")).addToLimits("memory", new Quantity("1000Mi"))
+                .endResources()
+                .addNewEnv().withName("GOMEMLIMIT").withValue("900MiB").endEnv()
+                .withNewSecurityContext()
+                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                    .withNewCapabilities().addToDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .build();
+    }
+
+    private static PodSpec daprPodSpec() {
+        return new PodSpecBuilder(podSpec()).addToContainers(standInDaprd()).build();
     }
 
     /** A pod without any Dapr annotation: the chart's matchConditions keep it from dapr-guard. */

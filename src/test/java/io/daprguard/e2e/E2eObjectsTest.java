@@ -2,6 +2,12 @@ package io.daprguard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daprguard.policy.Mode;
+import io.daprguard.policy.Policy;
+import io.daprguard.policy.PolicyEngine;
+import io.daprguard.policy.ReviewRequest;
+import io.daprguard.policy.Verdict;
+import io.daprguard.policy.Webhook;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -23,9 +29,34 @@ class E2eObjectsTest {
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("dapr.io/enabled", "true", "dapr.io/app-id", "hello"));
         assertThat(deployment.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).singleElement()
-                .satisfies(c -> assertThat(c.getImage()).isEqualTo("registry.k8s.io/pause:3.10"));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
+                .as("the app and the stand-in for the injector's daprd").containsExactly("app", "daprd");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers())
+                .allSatisfy(c -> assertThat(c.getImage()).isEqualTo("registry.k8s.io/pause:3.10"));
+        assertThat(E2eObjects.daprDeploymentWithoutDaprd("hello").getSpec().getTemplate().getSpec().getContainers())
+                .extracting(c -> c.getName()).containsExactly("app");
     }
+
+    /** The stand-in daprd is admitted as is: the webhook's engine finds nothing on the Dapr objects but the defaults. */
+    @Test
+    void theStandInDaprdPassesTheSidecarRules() {
+        PolicyEngine engine = new PolicyEngine(Policy.standard());
+        JsonMapper json = JsonMapper.builder().build();
+        JsonNode deployment = json.readTree(E2eObjects.SERIALIZATION.asJson(E2eObjects.daprDeployment("hello")));
+        Verdict verdict = engine.review(ReviewRequest.create("apps", "Deployment", deployment), Webhook.VALIDATE,
+                Mode.ENFORCE);
+        assertThat(verdict.decision()).isEqualTo(Verdict.Decision.ALLOWED);
+        assertThat(verdict.warnings()).noneMatch(w -> w.startsWith("[injected-sidecar]"));
+        JsonNode pod = json.readTree(E2eObjects.SERIALIZATION.asJson(E2eObjects.daprPod("p")));
+        ReviewRequest byAdmin = new ReviewRequest("u", "", "Pod", "CREATE", "", "shop", "p", false, pod, null,
+                "kubernetes-admin", List.of("system:masters"));
+        Verdict mutated = engine.review(byAdmin, Webhook.MUTATE, Mode.ENFORCE);
+        assertThat(mutated.patch().toString()).contains("/metadata/annotations").doesNotContain("/spec/containers");
+        Verdict validated = engine.review(byAdmin, Webhook.VALIDATE, Mode.ENFORCE);
+        assertThat(String.valueOf(validated.message()) + validated.warnings()).as("validated as the injector left it")
+                .doesNotContain("[sidecar-injected]").doesNotContain("[injected-sidecar]");
+    }
+
 
     @Test
     void podsWithAndWithoutDapr() {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -392,6 +393,45 @@ abstract class RealClusterSuite {
         });
         await().atMost(run).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(reportResults(namespace, "sidecar-resources")).as("cleared by the next run").isEmpty());
+    }
+
+    /**
+     * 7. No Dapr injector runs in this cluster: a Deployment whose pods lack daprd gets no pod, each creation refused by
+     * {@code sidecar-injected} (the ReplicaSet says why, and retries); once its template carries daprd (the stand-in
+     * for the injector), its pods are created.
+     */
+    @Test
+    void podsWithoutDaprdAreRefusedUntilDaprdIsThere() {
+        String namespace = createNamespace("no-injector", Map.of());
+        client.apps().deployments().inNamespace(namespace)
+                .resource(E2eObjects.daprDeploymentWithoutDaprd("lonely")).create();
+
+        await().atMost(CLUSTER).pollInterval(POLL).untilAsserted(() -> {
+            List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(namespace).withLabel("app", "lonely")
+                    .list().getItems();
+            assertThat(sets).as("the Deployment's ReplicaSet").singleElement()
+                    .satisfies(set -> assertThat(set.getStatus().getConditions()).as("its conditions")
+                            .anySatisfy(condition -> {
+                                assertThat(condition.getType()).isEqualTo("ReplicaFailure");
+                                assertThat(condition.getMessage())
+                                        .contains("admission webhook \"validate.dapr-guard.io\" denied the request")
+                                        .contains("[sidecar-injected] the Dapr injector did not add daprd: the pod "
+                                                + "would run without Dapr.")
+                                        .contains("Controllers retry.");
+                            }));
+        });
+        assertThat(client.pods().inNamespace(namespace).withLabel("app", "lonely").list().getItems())
+                .as("pods created without daprd").isEmpty();
+
+        client.apps().deployments().inNamespace(namespace).withName("lonely").edit(deployment -> {
+            deployment.getSpec().getTemplate().getSpec().getContainers().add(E2eObjects.standInDaprd());
+            return deployment;
+        });
+        await().atMost(CLUSTER).pollInterval(POLL).untilAsserted(() ->
+                assertThat(client.pods().inNamespace(namespace).withLabel("app", "lonely").list().getItems())
+                        .as("pods once the template has daprd").isNotEmpty()
+                        .allSatisfy(pod -> assertThat(pod.getSpec().getContainers())
+                                .extracting(container -> container.getName()).contains("daprd")));
     }
 
     /** The results of one rule in the namespace's PolicyReport (none when there is no report). */

@@ -122,7 +122,7 @@ class PolicyEngineTest {
     void subresourcesAreNotReviewed() {
         JsonNode pod = JSON.readTree(FUTURE_POD);
         ReviewRequest status = new ReviewRequest("u", "", "Pod", "CREATE", "ephemeralcontainers", "shop", "p",
-                false, pod, null, "");
+                false, pod, null, "", java.util.List.of());
         assertThat(engine.review(status, Webhook.MUTATE, Mode.ENFORCE).reviewed()).isFalse();
     }
 
@@ -131,9 +131,9 @@ class PolicyEngineTest {
         JsonNode pod = JSON.readTree(FUTURE_POD);
         Verdict verdict = engine.review(ReviewRequest.create("", "Pod", pod), Webhook.VALIDATE, Mode.ENFORCE);
         assertThat(verdict.outcomes()).extracting(RuleOutcome::rule).containsExactly(
-                "sidecar-resources", "sidecar-gomemlimit", "sidecar-seccomp", "injected-sidecar", "app-id",
-                "enabled-value", "unknown-annotation", "api-token", "app-token", "service-account-token",
-                "env-secrets", "ssl-cert-dir", "graceful-shutdown", "log-level");
+                "sidecar-resources", "sidecar-gomemlimit", "sidecar-seccomp", "injected-sidecar",
+                "sidecar-injected", "app-id", "enabled-value", "unknown-annotation", "api-token", "app-token",
+                "service-account-token", "env-secrets", "ssl-cert-dir", "graceful-shutdown", "log-level");
     }
 
     @Test
@@ -144,10 +144,11 @@ class PolicyEngineTest {
                 .hasMessage("unknown rule action 'sidecar-resource'; the rules are [api-token, app-id, app-id-unique, "
                         + "app-token, component-auth, component-metadata, component-scopes, component-secrets, "
                         + "config-exists, config-metrics, config-mtls, config-tracing, control-plane-ha, "
-                        + "control-plane-namespace, control-plane-resources, enabled-value, env-secrets, "
-                        + "graceful-shutdown, injected-sidecar, log-level, scopes-known-apps, secret-store-exists, "
-                        + "service-account-token, sidecar-gomemlimit, sidecar-oom-killed, sidecar-resources, "
-                        + "sidecar-right-size, sidecar-seccomp, sidecar-version, ssl-cert-dir, unknown-annotation]");
+                        + "control-plane-namespace, control-plane-resources, control-plane-spread, enabled-value, "
+                        + "env-secrets, graceful-shutdown, injected-sidecar, log-level, scopes-known-apps, "
+                        + "secret-store-exists, service-account-token, sidecar-gomemlimit, sidecar-injected, "
+                        + "sidecar-oom-killed, sidecar-resources, sidecar-right-size, sidecar-seccomp, sidecar-version, "
+                        + "ssl-cert-dir, unknown-annotation]");
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * A real Prometheus (the {@code prometheus} and {@code promtool} binaries, 2.42 in Debian) serving history loaded
- * from OpenMetrics text with {@code promtool tsdb create-blocks-from openmetrics}. Scrapes nothing.
+ * from OpenMetrics text with {@code promtool tsdb create-blocks-from openmetrics}, or scraping one target.
  */
 public final class PrometheusServer implements AutoCloseable {
 
@@ -41,6 +41,19 @@ public final class PrometheusServer implements AutoCloseable {
         this.process = process;
         this.directory = directory;
         this.url = url;
+    }
+
+    /**
+     * Skips the calling test when the binaries are missing, except under CI (the {@code CI} variable is set), where
+     * {@code .ci/run} installs them and their absence fails the test instead of hiding it.
+     */
+    public static void assumeAvailable() {
+        if (System.getenv("CI") != null && !available()) {
+            throw new AssertionError("prometheus and promtool are missing under CI; .ci/run installs Debian's "
+                    + "prometheus package");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(),
+                "prometheus and promtool are not installed (.ci/run installs them)");
     }
 
     /** Whether both binaries are installed. */
@@ -61,6 +74,30 @@ public final class PrometheusServer implements AutoCloseable {
         createBlocks(openMetrics, directory, data);
 
         Path config = Files.writeString(directory.resolve("prometheus.yml"), "scrape_configs: []\n");
+        return launch(directory, config, data);
+    }
+
+    /**
+     * Starts Prometheus with an empty store, scraping {@code target} ({@code host:port}, plain HTTP, path
+     * {@code /metrics}) every {@code interval}, and returns once it is ready.
+     */
+    public static PrometheusServer scraping(String target, Duration interval) throws IOException, InterruptedException {
+        Path directory = Files.createTempDirectory("prometheus-server");
+        Path data = directory.resolve("data");
+        Files.createDirectories(data);
+        String every = interval.toMillis() + "ms";
+        Path config = Files.writeString(directory.resolve("prometheus.yml"), """
+                global: {scrape_interval: %s, scrape_timeout: %s, evaluation_interval: %s}
+                scrape_configs:
+                - job_name: dapr-guard
+                  metrics_path: /metrics
+                  static_configs: [{targets: ["%s"]}]
+                """.formatted(every, every, every, target));
+        return launch(directory, config, data);
+    }
+
+    private static PrometheusServer launch(Path directory, Path config, Path data)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path log = directory.resolve("prometheus.log");
         // Time-based retention counts back from the newest block, so 30 days keeps a week of history that ends now.

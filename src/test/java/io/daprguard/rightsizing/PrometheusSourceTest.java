@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +58,7 @@ class PrometheusSourceTest {
 
     @BeforeAll
     static void startPrometheus() throws Exception {
-        Assumptions.assumeTrue(PrometheusServer.available(),
-                "prometheus and promtool are not installed (Debian: apt-get install prometheus): skipped");
+        PrometheusServer.assumeAvailable();
         now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         end = now.minus(Duration.ofMinutes(2));
         start = end.minus(PrometheusServer.OpenMetrics.INTERVAL.multipliedBy(COUNT - 1));

@@ -65,7 +65,7 @@ class RecommendationStoreTest {
 
     private static String patch(PolicyEngine engine, JsonNode pod) {
         Verdict verdict = engine.review(new ReviewRequest("u", "", "Pod", "CREATE", "", "shop", "", false, pod, null,
-                "system:serviceaccount:kube-system:replicaset-controller"), Webhook.MUTATE, Mode.ENFORCE);
+                "system:serviceaccount:kube-system:replicaset-controller", java.util.List.of()), Webhook.MUTATE, Mode.ENFORCE);
         return String.valueOf(verdict);
     }
 
