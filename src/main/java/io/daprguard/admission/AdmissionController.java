@@ -31,11 +31,19 @@ public class AdmissionController extends HttpServlet {
     private final transient AdmissionHandler handler;
     private final long maxRequestBytes;
     private final transient List<ReviewListener> listeners;
+    private final transient ConnectionDrain drain;
 
     public AdmissionController(AdmissionHandler handler, AdmissionSettings settings, List<ReviewListener> listeners) {
+        this(handler, settings, listeners, new ConnectionDrain());
+    }
+
+    /** @param drain tells when every answer must end its connection (shutdown) */
+    public AdmissionController(
+            AdmissionHandler handler, AdmissionSettings settings, List<ReviewListener> listeners, ConnectionDrain drain) {
         this.handler = handler;
         this.maxRequestBytes = settings.maxRequestBytes();
         this.listeners = List.copyOf(listeners);
+        this.drain = drain;
     }
 
     @Override
@@ -71,9 +79,10 @@ public class AdmissionController extends HttpServlet {
         response.setStatus(result.status());
         response.setContentType(result.contentType());
         response.setContentLength(result.body().length);
-        if (result.status() == 413 && "HTTP/1.1".equals(request.getProtocol())) {
-            // The rest of the body was never read: end the connection so the client sees the answer at once
-            // (HTTP/2 resets the stream instead, and forbids this header).
+        if ((result.status() == 413 || drain.draining()) && "HTTP/1.1".equals(request.getProtocol())) {
+            // 413: the rest of the body was never read: end the connection so the client sees the answer at once
+            // (HTTP/2 resets the stream instead, and forbids this header). Draining: the client's next review goes
+            // over a new connection, to a replica that is ready (ConnectionDrain).
             response.setHeader(HttpHeaders.CONNECTION, "close");
         }
         response.getOutputStream().write(result.body());

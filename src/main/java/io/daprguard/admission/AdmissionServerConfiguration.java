@@ -35,10 +35,16 @@ public class AdmissionServerConfiguration {
     }
 
     @Bean
+    ConnectionDrain connectionDrain() {
+        return new ConnectionDrain();
+    }
+
+    @Bean
     ServletRegistrationBean<AdmissionController> admissionServlet(
-            AdmissionHandler handler, AdmissionSettings settings, List<ReviewListener> listeners) {
+            AdmissionHandler handler, AdmissionSettings settings, List<ReviewListener> listeners,
+            ConnectionDrain drain) {
         ServletRegistrationBean<AdmissionController> registration = new ServletRegistrationBean<>(
-                new AdmissionController(handler, settings, listeners), AdmissionController.PATHS);
+                new AdmissionController(handler, settings, listeners, drain), AdmissionController.PATHS);
         registration.setLoadOnStartup(1);
         return registration;
     }

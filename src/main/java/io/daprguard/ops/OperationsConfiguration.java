@@ -1,5 +1,6 @@
 package io.daprguard.ops;
 
+import io.daprguard.admission.ConnectionDrain;
 import io.daprguard.audit.AuditLog;
 import io.daprguard.config.DaprGuardConfiguration;
 import io.daprguard.config.DaprGuardProperties;
@@ -28,7 +29,7 @@ public class OperationsConfiguration {
     }
 
     @Bean
-    DrainOnShutdown drainOnShutdown(DaprGuardProperties properties) {
-        return new DrainOnShutdown(properties.shutdown().drainPeriod());
+    DrainOnShutdown drainOnShutdown(DaprGuardProperties properties, ConnectionDrain connections) {
+        return new DrainOnShutdown(properties.shutdown().drainPeriod(), connections::begin);
     }
 }

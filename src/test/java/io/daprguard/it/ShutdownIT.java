@@ -89,6 +89,151 @@ class ShutdownIT {
         assertThat(context.isActive()).isFalse();
     }
 
+    /**
+     * The kube-apiserver keeps its connections to a webhook alive and does not retry a POST that fails on one. Kept-alive
+     * clients here send reviews back to back through a SIGTERM (context close) and the drain; each uses its open
+     * connection for as long as the server keeps it, and opens a new one only while the load balancer still routes to
+     * this replica (1.5 s after readiness turned false; then its next review goes to another replica). Every review
+     * sent must get a complete answer: the server ends each kept-alive connection after a complete response
+     * ({@code Connection: close}) from the moment it is not ready, so none is still in use when it stops.
+     */
+    @Test
+    void keptAliveConnectionsEndCleanlyDuringTheDrainAndNoReviewIsLost() throws Exception {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(DaprGuardApplication.class).run(
+                "--server.port=0", "--management.server.port=0", "--dapr-guard.tls.dir=" + certs,
+                "--dapr-guard.shutdown.drain-period=3s");
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+        javax.net.ssl.SSLSocketFactory sockets = TestClients.trustingOnly(certs).getSocketFactory();
+        java.util.concurrent.atomic.AtomicLong routedUntil = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        List<CompletableFuture<KeptAliveClient>> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            KeptAliveClient client = new KeptAliveClient(sockets, port, "client-" + i, routedUntil);
+            clients.add(CompletableFuture.supplyAsync(client::run));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> KeptAliveClient.answered.get() >= 200);
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
+        routedUntil.set(System.nanoTime() + Duration.ofMillis(1500).toNanos());
+        closing.get(60, TimeUnit.SECONDS);
+
+        for (CompletableFuture<KeptAliveClient> future : clients) {
+            KeptAliveClient client = future.get(60, TimeUnit.SECONDS);
+            assertThat(client.failures).as("%s: reviews sent that got no complete answer", client.name).isEmpty();
+            assertThat(client.closedByServer).as("%s: connections the server ended after a Connection: close answer",
+                    client.name).isPositive();
+            assertThat(client.answeredAfterDrain).as("%s: answers during the drain", client.name).isPositive();
+        }
+    }
+
+    /** One kept-alive HTTP/1.1 client over TLS, as the kube-apiserver's transport is: reviews back to back. */
+    private static final class KeptAliveClient {
+        static final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+
+        final String name;
+        final List<String> failures = new ArrayList<>();
+        int closedByServer;
+        int answeredAfterDrain;
+        private final javax.net.ssl.SSLSocketFactory sockets;
+        private final int port;
+        private final java.util.concurrent.atomic.AtomicLong routedUntil;
+
+        KeptAliveClient(javax.net.ssl.SSLSocketFactory sockets, int port, String name,
+                java.util.concurrent.atomic.AtomicLong routedUntil) {
+            this.sockets = sockets;
+            this.port = port;
+            this.name = name;
+            this.routedUntil = routedUntil;
+        }
+
+        KeptAliveClient run() {
+            java.net.Socket socket = null;
+            int sent = 0;
+            try {
+                while (true) {
+                    if (socket == null) {
+                        if (System.nanoTime() > routedUntil.get()) {
+                            return this; // the load balancer sends the next review to another replica
+                        }
+                        socket = sockets.createSocket("localhost", port);
+                        socket.setSoTimeout(30_000);
+                    }
+                    String uid = name + "-" + sent++;
+                    byte[] body = Reviews.podCreate("admission.k8s.io/v1", uid, POD).getBytes(StandardCharsets.UTF_8);
+                    boolean draining = routedUntil.get() != Long.MAX_VALUE;
+                    try {
+                        java.io.OutputStream out = socket.getOutputStream();
+                        out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(body);
+                        out.flush();
+                        Answer answer = Answer.read(socket.getInputStream());
+                        if (answer.status != 200 || !answer.body.contains("\"uid\":\"" + uid + "\"")) {
+                            failures.add(uid + ": " + answer.status + " " + answer.body);
+                        }
+                        answered.incrementAndGet();
+                        if (draining) {
+                            answeredAfterDrain++;
+                        }
+                        if (answer.close) {
+                            assertThat(socket.getInputStream().read()).as("the server closes after Connection: close")
+                                    .isEqualTo(-1);
+                            closedByServer++;
+                            socket.close();
+                            socket = null;
+                        }
+                    } catch (java.io.IOException e) {
+                        failures.add(uid + ": " + e);
+                        socket.close();
+                        socket = null;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                if (socket == null) {
+                    failures.add("connect: " + e); // the server refused while the load balancer still routed to it
+                }
+                return this;
+            }
+        }
+    }
+
+    /** An HTTP/1.1 response read by its Content-Length. */
+    private record Answer(int status, boolean close, String body) {
+
+        static Answer read(InputStream in) throws java.io.IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new java.io.EOFException("connection closed before a complete answer: " + head);
+                }
+                head.append((char) b);
+            }
+            String[] lines = head.toString().split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            int length = -1;
+            boolean close = false;
+            for (String line : lines) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).trim());
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true;
+                }
+            }
+            if (length < 0) {
+                throw new java.io.IOException("no Content-Length: " + head);
+            }
+            byte[] body = in.readNBytes(length);
+            if (body.length < length) {
+                throw new java.io.EOFException("connection closed in the body");
+            }
+            return new Answer(status, close, new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
     private static boolean readyzAnswers200(int managementPort) {
         try {
             return TestClients.get(managementPort, "/readyz", null).statusCode() == 200;
