@@ -6,14 +6,15 @@
 #                                  environment (SPRING_ENV); its AOT cache training run on JDK 25+ (AOT)
 #   image_start SERVER_LOG GC_LOG [ARG...]
 #                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 320m, the
-#                                  chart's memory limit), the certificates in $WORK/certs, drain period 0 s and the
-#                                  given application arguments; IMAGE_JVM_EXTRA (an array) adds JVM options and
+#                                  chart's memory limit), the certificates in $WORK/certs, drain period IMAGE_DRAIN
+#                                  (default 0 s) and the given application arguments; IMAGE_JVM_EXTRA (an array) adds JVM options and
 #                                  IMAGE_ENV (an array) environment variables; IMAGE_RSS_FILE set: VmRSS/VmHWM every
 #                                  100 ms from the start into it (SAMPLER_PID). Sets SERVER_PID; returns once /readyz
 #                                  answers (exits after 60 s or if the process dies)
 #   await_port PORT SECONDS        waits until something listens on 127.0.0.1:PORT
 
 IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-320m}
+IMAGE_DRAIN=${IMAGE_DRAIN:-0s}
 IMAGE_JVM_EXTRA=()
 IMAGE_ENV=()
 IMAGE_RSS_FILE=
@@ -49,7 +50,7 @@ image_start() {
     ${IMAGE_ENV[@]+"${IMAGE_ENV[@]}"} "$JAVA" -XX:MaxRAM="$IMAGE_MAX_RAM" ${AOT[@]+"${AOT[@]}"} \
     ${IMAGE_JVM_EXTRA[@]+"${IMAGE_JVM_EXTRA[@]}"} -Xlog:gc:file="$gc_log":timemillis -jar dapr-guard.jar \
     --dapr-guard.tls.dir="$WORK/certs" --server.port="$PORT" --management.server.port="$MPORT" \
-    --dapr-guard.shutdown.drain-period=0s "$@") >"$server_log" 2>&1 &
+    --dapr-guard.shutdown.drain-period="$IMAGE_DRAIN" "$@") >"$server_log" 2>&1 &
   SERVER_PID=$!
   if [ -n "$IMAGE_RSS_FILE" ]; then
     python3 bench/lib/rss_sampler.py "$SERVER_PID" "$IMAGE_RSS_FILE" 0.1 &
