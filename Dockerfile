@@ -54,13 +54,18 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:Initi
     DAPR_GUARD_TLS_DIR=/etc/dapr-guard/tls \
     DAPR_GUARD_TLS_GENERATE=false \
     MALLOC_ARENA_MAX=2
-# AOT cache training run (JDK 25, -XX:AOTCacheOutput): the application context starts once and exits
-# (spring.context.exit=onRefresh); the classes it loaded and linked are written to /app/dapr-guard.aot, and the
-# ENTRYPOINT maps them at start (first review in about 2.4 s instead of 4.1 s, bench/results/latest.md). The run
-# uses throw-away certificates in /tmp, deleted in the same layer. A JVM that cannot use the cache (another JDK,
+# AOT cache training run (JDK 25, -XX:AOTCacheOutput): the server starts, sends itself representative reviews over
+# HTTPS (io.daprguard.ops.AotTraining: pods and workloads clean and with every kind of finding, Components,
+# Configurations, the control plane, bad input, and bursts that the small max-concurrent-reviews here turns into
+# code-429 answers) and exits. The classes it loaded and linked, and the method profiles of the review path (JEP 515),
+# are written to /app/dapr-guard.aot, which the ENTRYPOINT maps at start: a new replica starts with the review path
+# already profiled (bench/README.md, "Rollouts"). The run uses throw-away certificates in /tmp, deleted in the same
+# layer; it fails the build if any review gets an unexpected answer. A JVM that cannot use the cache (another JDK,
 # changed jars) says so in a warning and starts normally.
-RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -Dspring.context.exit=onRefresh -jar dapr-guard.jar \
-      --dapr-guard.tls.dir=/tmp/aot-training --dapr-guard.tls.generate=true >/tmp/aot-training.log 2>&1 \
+RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -jar dapr-guard.jar --dapr-guard.aot-training=true \
+      --dapr-guard.tls.dir=/tmp/aot-training --dapr-guard.tls.generate=true --server.port=0 \
+      --management.server.port=0 --dapr-guard.shutdown.drain-period=0s \
+      --dapr-guard.limits.max-concurrent-reviews=1 >/tmp/aot-training.log 2>&1 \
       || { cat /tmp/aot-training.log; exit 1; } \
  && rm -rf /tmp/aot-training /tmp/aot-training.log \
  && chmod 0444 /app/dapr-guard.aot

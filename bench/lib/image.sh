@@ -3,7 +3,8 @@
 #
 #   image_prepare JAR DOCKERFILE   the Dockerfile's layers (extract --layers) in $WORK/app, the application jar named
 #                                  dapr-guard.jar as in the image; its JAVA_TOOL_OPTIONS (JTO) and SPRING_*/MALLOC_*
-#                                  environment (SPRING_ENV); its AOT cache training run on JDK 25+ (AOT)
+#                                  environment (SPRING_ENV); its AOT cache training run on JDK 25+ (AOT), as that
+#                                  Dockerfile trains it (reviews the server sends itself, or an older context start)
 #   image_start SERVER_LOG GC_LOG [ARG...]
 #                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 320m, the
 #                                  chart's memory limit), the certificates in $WORK/certs, drain period IMAGE_DRAIN
@@ -35,11 +36,21 @@ image_prepare() {
   [ "$(basename "$jar")" = dapr-guard.jar ] || mv "$WORK/app/$(basename "$jar")" "$WORK/app/dapr-guard.jar"
   AOT=()
   if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
+    # The Dockerfile's training run: since the review-path training, the server sends itself reviews and exits
+    # (io.daprguard.ops.AotTraining); an older Dockerfile (a base commit) only started the context.
+    local train_jvm=(-Dspring.context.exit=onRefresh) train_args=(--server.port="$PORT" --management.server.port="$MPORT")
+    if grep -q -- '--dapr-guard.aot-training=true' "$dockerfile"; then
+      train_jvm=()
+      train_args=(--dapr-guard.aot-training=true --dapr-guard.tls.generate=true --server.port=0
+        --management.server.port=0 --dapr-guard.shutdown.drain-period=0s --dapr-guard.limits.max-concurrent-reviews=1)
+    fi
+    echo "aot_training=${train_jvm[*]} ${train_args[*]}" >>"$RAW/machine.txt"
+    local started; started=$(date +%s%3N)
     (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} "$JAVA" \
-      -XX:MaxRAM="$IMAGE_MAX_RAM" -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -Dspring.context.exit=onRefresh \
-      -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" --server.port="$PORT" \
-      --management.server.port="$MPORT") >"$RAW/aot-training.log" 2>&1 \
+      -XX:MaxRAM="$IMAGE_MAX_RAM" -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" ${train_jvm[@]+"${train_jvm[@]}"} \
+      -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" "${train_args[@]}") >"$RAW/aot-training.log" 2>&1 \
       && [ -s "$WORK/app/dapr-guard.aot" ] && AOT=(-XX:AOTCache="$WORK/app/dapr-guard.aot")
+    echo "aot_training_ms=$(($(date +%s%3N) - started)) aot_cache_bytes=$(stat -c %s "$WORK/app/dapr-guard.aot" 2>/dev/null || echo 0)" >>"$RAW/machine.txt"
   fi
   return 0
 }

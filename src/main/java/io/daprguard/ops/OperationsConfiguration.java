@@ -5,8 +5,11 @@ import io.daprguard.audit.AuditLog;
 import io.daprguard.config.DaprGuardConfiguration;
 import io.daprguard.config.DaprGuardProperties;
 import io.daprguard.metrics.AdmissionMetrics;
+import io.daprguard.tls.TlsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +29,13 @@ public class OperationsConfiguration {
     @Bean
     AuditLog auditLog() {
         return new AuditLog(Clock.systemUTC());
+    }
+
+    /** Only in the AOT cache's training run (the Dockerfile): reviews the server sends itself, then exit. */
+    @Bean
+    @ConditionalOnProperty(name = "dapr-guard.aot-training", havingValue = "true")
+    AotTraining aotTraining(ConfigurableApplicationContext context, TlsProperties tls) {
+        return new AotTraining(context, tls.dir().resolve("ca.crt"), System::exit);
     }
 
     @Bean
