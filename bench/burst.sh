@@ -9,9 +9,11 @@
 # What it does (bench/README.md, "Bursts", explains every number):
 #   1. Builds target/dapr-guard.jar and the test classes (the load client io.daprguard.load.ReviewLoad and the
 #      baseline io.daprguard.load.BaselineServer live in src/test/java), writes the review bodies.
-#   2. Starts dapr-guard exactly as the image and the chart run it: the Dockerfile's extracted layers, its AOT
-#      cache training run and -XX:AOTCache (JDK 25+), its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the chart's
-#      320Mi memory limit, GC logging to count full collections.
+#   2. Fresh replica: starts dapr-guard exactly as the image and the chart run it (the Dockerfile's extracted
+#      layers, its AOT cache training run and -XX:AOTCache (JDK 25+), its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the
+#      chart's 320Mi memory limit, GC logging to count full collections), times its first review from the launch,
+#      and within 5 s of it opens 256 connections on /mutate for 30 s (the load client primes its own TLS path
+#      against the baseline meanwhile, so that only the server is fresh): p50, p99 and max per 5-s slice.
 #   3. Starts the baseline beside it (the JDK's HttpsServer with a fixed answer, same JVM options, port 8444).
 #   4. Sweep: 8, 32, 64, 128 and 256 HTTP/1.1 keep-alive connections, closed loop, /mutate (typical pod) and
 #      /validate (the same pod as admitted), one connection per review in flight and a 10 s per-request timeout
@@ -39,6 +41,7 @@ source "$ROOT/bench/lib/common.sh"
 bench_args "bench/burst.sh [--quick]" "$@"
 if [ "$QUICK" = 1 ]; then MODE=quick STEP=8 WARM=3 SOAK=20 GLOBAL_WARM=15 OVERLOAD=8
 else MODE=full STEP=30 WARM=5 SOAK=120 GLOBAL_WARM=40 OVERLOAD=20; fi
+FRESH=30
 STEPS=${BURST_STEPS:-8 32 64 128 256}
 PORT=${BENCH_PORT:-8443}
 MPORT=${BENCH_MGMT_PORT:-9090}
@@ -62,10 +65,6 @@ machine_info "dockerfile=$DOCKERFILE"
 
 source bench/lib/image.sh
 image_prepare "$JAR" "$DOCKERFILE"
-
-start_dapr_guard() {
-  image_start "$RAW/server-dapr-guard.log" "$RAW/gc-dapr-guard.log"
-}
 
 start_baseline() {
   rm -f "$WORK/baseline.p12"
@@ -131,8 +130,23 @@ sweep() {
   done
 }
 
-log "dapr-guard: start as the image and chart run it"
-start_dapr_guard
+# A fresh replica. The baseline answers the client's priming meanwhile (any well-formed answer with the uid).
+uid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["request"]["uid"])' "$WORK/bodies/pod-typical.json")
+for endpoint in mutate validate; do
+  printf '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"%s","allowed":true}}' \
+    "$uid" >"$WORK/answer-$endpoint.json"
+done
+start_baseline
+log "dapr-guard: fresh replica, as the image and chart run it: first review, then 256 connections for $FRESH s"
+LAUNCH_NS=$(date +%s%N)
+image_launch "$RAW/server-dapr-guard.log" "$RAW/gc-dapr-guard.log"
+FIRST=$(python3 bench/lib/firstreview.py "$LAUNCH_NS" "$SERVER_PID" "https://127.0.0.1:$PORT/mutate" \
+  "$WORK/bodies/pod-typical.json")
+measure dapr-guard fresh mutate pod-typical 256 "$FRESH" --warmup 0 --prime 2000 \
+  --prime-url "https://127.0.0.1:$BPORT/mutate" --trace "$RAW/fresh-trace.txt" >/dev/null
+python3 bench/lib/slices.py "$RAW/fresh-trace.txt" 5 "$FIRST" >>"$RESULTS"
+image_await_ready "$RAW/server-dapr-guard.log"
+stop_baseline
 for endpoint_body in "mutate pod-typical" "validate pod-typical-admitted"; do
   set -- $endpoint_body
   curl -fsS --cacert "$WORK/certs/ca.crt" -H 'Content-Type: application/json' --data-binary "@$WORK/bodies/$2.json" \

@@ -15,6 +15,9 @@ TARGET_P999_MS = 200
 TARGET_RATIO = 0.6      # of the baseline's throughput at the same step
 TARGET_RSS_MIB = 256
 TARGET_REFUSAL_MS = 50  # code-429 answers in the overload phase (1 024 connections)
+TARGET_FRESH_P99_MS = 100  # a fresh replica at 256 connections, over its first 30 s
+TARGET_FIRST_REVIEW_MS = 1500
+TARGET_PEAK_RSS_MIB = 200  # in every phase
 
 
 def ms(us):
@@ -35,11 +38,46 @@ def main():
             "(bench/burst.sh). Latencies in ms from the client. `429` counts code-429 refusals (not in reviews/s "
             "or the percentiles); `errors` are timeouts, broken connections and malformed answers. Little's law "
             "bounds the latency of a closed loop: mean = connections / throughput.", ""]
+    fresh = [r for r in rows if r.get("phase") == "fresh"]
+    slices = [r for r in rows if r.get("phase") == "fresh-slices"]
+    failures = []
+    if fresh:
+        load = fresh[0]["load"]
+        first = slices[0].get("first_review_ms") if slices else None
+        out += ["## Fresh replica", "",
+                "Launched as the image runs it; first review {} after the launch; then, within 5 s of it, 256 "
+                "connections on /mutate for {:.0f} s: {:,.0f} reviews/s, p50 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms, "
+                "{} errors, {} refused (429), {} full GCs, peak RSS {:.0f} MiB.".format(
+                    "{:,.0f} ms".format(first) if first is not None else "not timed", load["seconds"],
+                    load["per_second"], ms(load["p50_us"]), ms(load["p99_us"]), ms(load["max_us"]), load["errors"],
+                    load["answers"].get("overloaded", 0), fresh[0]["full_gcs"], fresh[0]["peak_rss_kb"] / 1024), "",
+                "| seconds | answers | p50 | p99 | max |", "|---|---|---|---|---|"]
+        for s in (slices[0]["slices"] if slices else []):
+            out.append("| {:.0f}-{:.0f} | {:,} | {:.1f} | {:.1f} | {:.1f} |".format(
+                s["from_s"], s["to_s"], s["answers"], s["p50_ms"], s["p99_ms"], s["max_ms"]))
+        out.append("")
+        if ms(load["p99_us"]) > TARGET_FRESH_P99_MS:
+            failures.append("fresh replica: p99 {:.1f} ms > {}".format(ms(load["p99_us"]), TARGET_FRESH_P99_MS))
+        if load["errors"] or load["answers"].get("overloaded", 0):
+            failures.append("fresh replica: {} errors, {} refusals".format(load["errors"],
+                                                                           load["answers"].get("overloaded", 0)))
+        if first is not None and first > TARGET_FIRST_REVIEW_MS:
+            failures.append("first review {:,.0f} ms after the launch > {}".format(first, TARGET_FIRST_REVIEW_MS))
+    peaks = {}
+    for r in rows:
+        if r.get("server") == "dapr-guard" and "peak_rss_kb" in r:
+            peaks[r["phase"]] = max(peaks.get(r["phase"], 0), r["peak_rss_kb"] / 1024)
+    if peaks:
+        out += ["## Peak RSS per phase", "", "| phase | peak RSS MiB |", "|---|---|"]
+        out += ["| {} | {:.0f} |".format(phase, peak) for phase, peak in peaks.items()]
+        out.append("")
+        for phase, peak in peaks.items():
+            if peak > TARGET_PEAK_RSS_MIB:
+                failures.append("{}: peak RSS {:.0f} MiB > {}".format(phase, peak, TARGET_PEAK_RSS_MIB))
     out += ["## Sweep", "",
             "| endpoint | connections | reviews/s | p50 | p99 | p99.9 | max | errors | 429 | full GCs | peak RSS MiB "
             "| baseline reviews/s | ratio |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    failures = []
     for r in rows:
         if r["server"] != "dapr-guard" or r["phase"] != "sweep":
             continue
@@ -76,7 +114,7 @@ def main():
             "| full GCs | peak RSS MiB | alive |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        if r["server"] != "dapr-guard" or r["phase"] == "sweep":
+        if r["server"] != "dapr-guard" or r["phase"] in ("sweep", "fresh", "fresh-slices"):
             continue
         load = r["load"]
         refused = load["answers"].get("overloaded", 0)

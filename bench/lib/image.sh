@@ -12,6 +12,8 @@
 #                                  IMAGE_ENV (an array) environment variables; IMAGE_RSS_FILE set: VmRSS/VmHWM every
 #                                  100 ms from the start into it (SAMPLER_PID). Sets SERVER_PID; returns once /readyz
 #                                  answers (exits after 60 s or if the process dies)
+#   image_launch SERVER_LOG GC_LOG [ARG...]
+#                                  the same, returning at once (a fresh replica's first review is timed from here)
 #   await_port PORT SECONDS        waits until something listens on 127.0.0.1:PORT
 
 IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-320m}
@@ -56,6 +58,12 @@ image_prepare() {
 }
 
 image_start() {
+  image_launch "$@"
+  image_await_ready "$1"
+}
+
+# image_launch SERVER_LOG GC_LOG [ARG...]: as image_start, without waiting for readiness (sets SERVER_PID).
+image_launch() {
   local server_log=$1 gc_log=$2; shift 2
   (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} \
     ${IMAGE_ENV[@]+"${IMAGE_ENV[@]}"} "$JAVA" -XX:MaxRAM="$IMAGE_MAX_RAM" ${AOT[@]+"${AOT[@]}"} \
@@ -67,6 +75,10 @@ image_start() {
     python3 bench/lib/rss_sampler.py "$SERVER_PID" "$IMAGE_RSS_FILE" 0.1 &
     SAMPLER_PID=$!
   fi
+}
+
+image_await_ready() {
+  local server_log=$1
   for _ in $(seq 1 600); do
     curl -fsS "http://127.0.0.1:$MPORT/readyz" >/dev/null 2>&1 && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { log "dapr-guard exited during start-up"; tail -20 "$server_log" >&2; exit 1; }

@@ -551,6 +551,7 @@ public final class ReviewLoad {
         int pause = 0;
         Path trace = null;
         long prime = DEFAULT_PRIME;
+        String primeUrl = null;
         double rate = 0;
         long seed = 1;
         for (int i = 0; i < args.length; i++) {
@@ -567,11 +568,12 @@ public final class ReviewLoad {
                 case "--pause-after-refusal-ms" -> pause = Integer.parseInt(value);
                 case "--trace" -> trace = Path.of(value);
                 case "--prime" -> prime = Long.parseLong(value);
+                case "--prime-url" -> primeUrl = value;
                 case "--rate" -> rate = Double.parseDouble(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + " (--url URL --body FILE [--ca FILE] [-c N] [--warmup S] [-d S] [--max-requests N]"
-                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE] [--prime N]"
+                        + " [--timeout-ms MS] [--pause-after-refusal-ms MS] [--trace FILE] [--prime N] [--prime-url URL]"
                         + " [--rate PER_SECOND --seed N])");
             }
             i++;
@@ -583,8 +585,11 @@ public final class ReviewLoad {
         Options options = new Options(uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(), uri.getRawPath(),
                 Files.readAllBytes(body), connections, warmup, seconds, max, timeout, tls(ca), pause, trace, rate, seed);
         if (prime > 0) {
-            run(new Options(options.host(), options.port(), options.path(), options.body(), 1, 0, PRIME_SECONDS,
-                    prime, timeout, options.tls(), pause));
+            // --prime-url: the client is primed against another server (a fresh server must not be warmed by it)
+            java.net.URI primed = primeUrl == null ? uri : java.net.URI.create(primeUrl);
+            run(new Options(primed.getHost(), primed.getPort() < 0 ? 443 : primed.getPort(), primed.getRawPath(),
+                    options.body(), 1, 0, PRIME_SECONDS, prime, timeout, primeUrl == null ? options.tls() : tls(null),
+                    pause));
         }
         System.out.println(run(options).toJson());
     }
