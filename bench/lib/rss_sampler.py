@@ -3,8 +3,9 @@
 
   rss_sampler.py PID OUT [INTERVAL_S]
 
-Appends "epoch_ms VmRSS_kB VmHWM_kB" lines to OUT every INTERVAL_S (default 0.1 s), from /proc/PID/status.
-VmHWM is the kernel's own peak-RSS counter, so a peak between two samples is not lost.
+Appends "epoch_ms VmRSS_kB VmHWM_kB RssAnon_kB" lines to OUT every INTERVAL_S (default 0.1 s), from
+/proc/PID/status. VmHWM is the kernel's own peak-RSS counter, so a peak between two samples is not lost. RssAnon is
+the part a container's memory limit cannot reclaim (RSS also counts file pages: the mapped jars and AOT cache).
 """
 import sys
 import time
@@ -21,8 +22,11 @@ def main():
             except OSError:
                 return
             rss = hwm = None
+            anon = 0
             for line in text.splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith("RssAnon:"):
+                    anon = int(line.split()[1])
+                elif line.startswith("VmRSS:"):
                     rss = int(line.split()[1])
                 elif line.startswith("VmHWM:"):
                     hwm = int(line.split()[1])
@@ -30,7 +34,7 @@ def main():
                     return
             if rss is None:
                 return
-            f.write(f"{int(time.time() * 1000)} {rss} {hwm}\n")
+            f.write(f"{int(time.time() * 1000)} {rss} {hwm} {anon}\n")
             time.sleep(interval)
 
 
