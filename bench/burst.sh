@@ -102,7 +102,7 @@ full_gcs() { grep -c 'Pause Full' "$1" 2>/dev/null || true; }
 # JSON line with the load client's figures, the full GCs during the run and the highest VmRSS sampled.
 measure() {
   local server=$1 phase=$2 endpoint=$3 body=$4 conns=$5 secs=$6; shift 6
-  local gclog=$RAW/gc-$server.log before after peak=0 r out pid port
+  local gclog=$RAW/gc-$server.log before after peak=0 anon=0 r out pid port
   pid=$(pid_of "$server"); port=$(port_of "$server")
   before=$(full_gcs "$gclog")
   : >"$WORK/rss.txt"
@@ -113,8 +113,9 @@ measure() {
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   after=$(full_gcs "$gclog")
   peak=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$WORK/rss.txt")
+  anon=$(awk 'BEGIN {m = 0} $4 > m {m = $4} END {print m}' "$WORK/rss.txt")
   r=$(kill -0 "$pid" 2>/dev/null && echo true || echo false)
-  echo "{\"server\":\"$server\",\"phase\":\"$phase\",\"endpoint\":\"$endpoint\",\"full_gcs\":$((after - before)),\"peak_rss_kb\":$peak,\"alive\":$r,\"load\":$out}" \
+  echo "{\"server\":\"$server\",\"phase\":\"$phase\",\"endpoint\":\"$endpoint\",\"full_gcs\":$((after - before)),\"peak_rss_kb\":$peak,\"peak_anon_kb\":$anon,\"alive\":$r,\"load\":$out}" \
     | tee -a "$RESULTS"
 }
 
