@@ -29,7 +29,7 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
-# JVM options, container-aware: the heap is 31 % of the memory limit, 79 MiB of the chart's 256Mi
+# JVM options, container-aware: the heap is 25 % of the memory limit, 80 MiB of the chart's 320Mi
 # (Min/Max/InitialRAMPercentage together, as the JVM otherwise keeps a 126 MiB floor under small limits; the live
 # set is about 30 MiB, and with -XX:NewRatio=1 a 64 MiB heap left the old generation too small: a full collection
 # every 0.1 s at 256 connections, bench/README.md "Memory"), the rest is the AOT cache, metaspace, code cache, JIT
@@ -56,7 +56,7 @@ COPY --from=build /layers/application/ ./
 # the peak resident memory of a 256-connection burst by 11 MiB (bench/README.md, "Bursts").
 # Certificates come from a mounted Secret: the image never generates them. /tmp must be writable (an emptyDir
 # when the root filesystem is read-only).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=31 -XX:MinRAMPercentage=31 -XX:InitialRAMPercentage=31 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Djava.io.tmpdir=/tmp" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Djava.io.tmpdir=/tmp" \
     DAPR_GUARD_TLS_DIR=/etc/dapr-guard/tls \
     DAPR_GUARD_TLS_GENERATE=false \
     MALLOC_ARENA_MAX=2
@@ -68,7 +68,7 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=31 -XX:MinRAMPercentage=31 -XX:Initi
 # already profiled (bench/README.md, "Rollouts"). The run uses throw-away certificates in /tmp, deleted in the same
 # layer; it fails the build if any review gets an unexpected answer. A JVM that cannot use the cache (another JDK,
 # changed jars) says so in a warning and starts normally.
-RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=256m -jar dapr-guard.jar --dapr-guard.aot-training=true \
+RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -jar dapr-guard.jar --dapr-guard.aot-training=true \
       --dapr-guard.tls.dir=/tmp/aot-training --dapr-guard.tls.generate=true --server.port=0 \
       --management.server.port=0 --dapr-guard.shutdown.drain-period=0s \
       --dapr-guard.limits.max-concurrent-reviews=1 >/tmp/aot-training.log 2>&1 \

@@ -15,7 +15,7 @@
 #      Components, Configurations, the Dapr control plane; chunked lists (limit/continue) of pre-rendered objects;
 #      the PolicyReport CRD; the Lease. It logs every call, so list calls are counted where they arrive.
 #   3. Starts dapr-guard exactly as the image and the chart run it (the Dockerfile's extracted layers, its AOT
-#      cache training run, its JAVA_TOOL_OPTIONS, -XX:MaxRAM=256m for the chart's 256Mi limit), with the audit on
+#      cache training run, its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the chart's 320Mi limit), with the audit on
 #      as the chart turns it on (page size 500, 20 calls/s, 1 000 results per report, kube-system and the release
 #      namespace excluded) and a kubeconfig naming the fake; interval 1m (the chart's is 10m: the interval does not
 #      change what one run costs, it only fits more runs into the measurement); first run 30 s after it leads.

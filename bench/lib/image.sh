@@ -6,18 +6,24 @@
 #                                  environment (SPRING_ENV); its AOT cache training run on JDK 25+ (AOT), as that
 #                                  Dockerfile trains it (reviews the server sends itself, or an older context start)
 #   image_start SERVER_LOG GC_LOG [ARG...]
-#                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 256m, the
+#                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 320m, the
 #                                  chart's memory limit), the certificates in $WORK/certs, drain period IMAGE_DRAIN
 #                                  (default 0 s) and the given application arguments; IMAGE_JVM_EXTRA (an array) adds JVM options and
 #                                  IMAGE_ENV (an array) environment variables; IMAGE_RSS_FILE set: VmRSS/VmHWM every
 #                                  100 ms from the start into it (SAMPLER_PID). Sets SERVER_PID; returns once /readyz
 #                                  answers (exits after 60 s or if the process dies)
+#                                  IMAGE_CGROUP set: started inside that cgroup (a real memory limit); with
+#                                  IMAGE_DROP_CACHES=1 the page cache is dropped first (root), so that the file pages
+#                                  it maps are charged to that cgroup, as in a new pod
 #   image_launch SERVER_LOG GC_LOG [ARG...]
 #                                  the same, returning at once (a fresh replica's first review is timed from here)
 #   await_port PORT SECONDS        waits until something listens on 127.0.0.1:PORT
 
-IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-256m}
+IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-320m}
 IMAGE_DRAIN=${IMAGE_DRAIN:-0s}
+# A cgroup (v1 memory controller directory, or v2 directory) the server is started in, so that a real memory limit
+# applies as in the container: e.g. mkdir /sys/fs/cgroup/memory/dapr-guard && echo 256M >.../memory.limit_in_bytes.
+IMAGE_CGROUP=${IMAGE_CGROUP:-}
 IMAGE_JVM_EXTRA=()
 IMAGE_ENV=()
 IMAGE_RSS_FILE=
@@ -65,7 +71,12 @@ image_start() {
 # image_launch SERVER_LOG GC_LOG [ARG...]: as image_start, without waiting for readiness (sets SERVER_PID).
 image_launch() {
   local server_log=$1 gc_log=$2; shift 2
-  (cd "$WORK/app" && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} \
+  if [ -n "$IMAGE_CGROUP" ] && [ "${IMAGE_DROP_CACHES:-0}" = 1 ]; then
+    # the jars' and AOT cache's pages are then read again by the server, and charged to its cgroup (as in a new pod)
+    sync && echo 1 >/proc/sys/vm/drop_caches
+  fi
+  (cd "$WORK/app" && { [ -z "$IMAGE_CGROUP" ] || echo "$BASHPID" >"$IMAGE_CGROUP/cgroup.procs"; } \
+    && exec env JAVA_TOOL_OPTIONS="$JTO" ${SPRING_ENV[@]+"${SPRING_ENV[@]}"} \
     ${IMAGE_ENV[@]+"${IMAGE_ENV[@]}"} "$JAVA" -XX:MaxRAM="$IMAGE_MAX_RAM" ${AOT[@]+"${AOT[@]}"} \
     ${IMAGE_JVM_EXTRA[@]+"${IMAGE_JVM_EXTRA[@]}"} -Xlog:gc:file="$gc_log":timemillis -jar dapr-guard.jar \
     --dapr-guard.tls.dir="$WORK/certs" --server.port="$PORT" --management.server.port="$MPORT" \

@@ -87,7 +87,7 @@ class DockerfileTest {
                 .isGreaterThan(instructions.indexOf(last("ENV"))).isLessThan(instructions.indexOf(last("USER")));
         // ...the same jar and cache path as the ENTRYPOINT, trained on reviews the server sends itself (the shedding
         // path included), under the chart's memory limit; the throw-away certificates are removed in the same layer.
-        assertThat(training).startsWith("RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=256m -jar dapr-guard.jar")
+        assertThat(training).startsWith("RUN java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -jar dapr-guard.jar")
                 .contains("--dapr-guard.aot-training=true").contains("--dapr-guard.limits.max-concurrent-reviews=1")
                 .contains("--dapr-guard.shutdown.drain-period=0s")
                 .contains("--dapr-guard.tls.dir=/tmp/aot-training").contains("rm -rf /tmp/aot-training");

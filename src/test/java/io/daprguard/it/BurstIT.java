@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A burst against the server as the chart runs it: a forked JVM with the image's JVM options (read from the
- * Dockerfile) and the chart's memory limit ({@code -XX:MaxRAM=256m}), then a few thousand reviews over 128
+ * Dockerfile) and the chart's memory limit ({@code -XX:MaxRAM=320m}), then a few thousand reviews over 128
  * concurrent HTTP/1.1 connections the way the kube-apiserver sends them. Every review must get a well-formed
  * AdmissionReview with its uid (patched, or code 429 when refused), and the JVM must still be alive and healthy.
  * Nothing here is timed: the benchmark (bench/burst.sh) measures.
@@ -63,7 +63,7 @@ class BurstIT {
         String java = Files.isExecutable(TEMURIN_25) ? TEMURIN_25.toString()
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         command.add(java);
-        command.add("-XX:MaxRAM=256m");
+        command.add("-XX:MaxRAM=320m");
         command.addAll(imageJvmOptions(java.equals(TEMURIN_25.toString())));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.daprguard.DaprGuardApplication",
                 "--server.port=" + port, "--management.server.port=" + managementPort,
