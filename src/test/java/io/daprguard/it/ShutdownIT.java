@@ -43,9 +43,7 @@ class ShutdownIT {
 
     @Test
     void inFlightReviewsCompleteAndNewOnesAreServedDuringTheDrain() throws Exception {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DaprGuardApplication.class).run(
-                "--server.port=0", "--management.server.port=0", "--dapr-guard.tls.dir=" + certs,
-                "--dapr-guard.shutdown.drain-period=3s");
+        ConfigurableApplicationContext context = startWithDrainOf3Seconds();
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         int managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
         assertThat(TestClients.get(managementPort, "/readyz", null).statusCode()).isEqualTo(200);
@@ -99,9 +97,7 @@ class ShutdownIT {
      */
     @Test
     void keptAliveConnectionsEndCleanlyDuringTheDrainAndNoReviewIsLost() throws Exception {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DaprGuardApplication.class).run(
-                "--server.port=0", "--management.server.port=0", "--dapr-guard.tls.dir=" + certs,
-                "--dapr-guard.shutdown.drain-period=3s");
+        ConfigurableApplicationContext context = startWithDrainOf3Seconds();
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
         javax.net.ssl.SSLSocketFactory sockets = TestClients.trustingOnly(certs).getSocketFactory();
@@ -232,6 +228,11 @@ class ShutdownIT {
             }
             return new Answer(status, close, new String(body, StandardCharsets.UTF_8));
         }
+    }
+
+    private ConfigurableApplicationContext startWithDrainOf3Seconds() {
+        return new SpringApplicationBuilder(DaprGuardApplication.class).run("--server.port=0",
+                "--management.server.port=0", "--dapr-guard.tls.dir=" + certs, "--dapr-guard.shutdown.drain-period=3s");
     }
 
     private static boolean readyzAnswers200(int managementPort) {
