@@ -2,6 +2,7 @@ package io.daprguard.cluster;
 
 import io.daprguard.dapr.DaprAnnotations;
 import io.daprguard.dapr.DaprEnv;
+import io.daprguard.dapr.InjectorAccounts;
 import io.daprguard.policy.Mode;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
@@ -699,7 +700,7 @@ public final class ClusterAudit {
             case "batch/v1 Job" -> "job-controller";
             default -> null;
         };
-        return account == null ? "" : "system:serviceaccount:kube-system:" + account;
+        return account == null ? "" : InjectorAccounts.SERVICE_ACCOUNT + "kube-system:" + account;
     }
 
     /** The controlling owner, as a reference in the same namespace, or null. */

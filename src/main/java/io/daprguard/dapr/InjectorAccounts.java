@@ -33,7 +33,8 @@ public final class InjectorAccounts {
     /** The group whose members the injector always serves. */
     public static final String MASTERS = "system:masters";
 
-    private static final String SERVICE_ACCOUNT = "system:serviceaccount:";
+    /** How a service account's user name starts: {@code system:serviceaccount:<namespace>:<name>}. */
+    public static final String SERVICE_ACCOUNT = "system:serviceaccount:";
 
     /** The built-in list alone, as a default Dapr install has it. */
     public static final InjectorAccounts DEFAULT = of(List.of());

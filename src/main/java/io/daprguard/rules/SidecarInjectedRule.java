@@ -38,7 +38,6 @@ public final class SidecarInjectedRule extends BaseRule {
             + "pods -A -l app=dapr-sidecar-injector). Dapr's operator deletes such pods, for their controller to "
             + "re-create, when its injector watchdog is on: the Helm value dapr_operator.watchInterval (for example \"1m\"; \"0\", off, by default)";
 
-    private static final String SERVICE_ACCOUNT = "system:serviceaccount:";
 
     public SidecarInjectedRule() {
         super(ID, Action.DENY);
@@ -68,8 +67,8 @@ public final class SidecarInjectedRule extends BaseRule {
      * allowedServiceAccounts takes; clipped so that the warning stays within 256 characters.
      */
     static String who(String user) {
-        if (user.startsWith(SERVICE_ACCOUNT)) {
-            return "service account " + Texts.shown(user.substring(SERVICE_ACCOUNT.length()), 47);
+        if (user.startsWith(InjectorAccounts.SERVICE_ACCOUNT)) {
+            return "service account " + Texts.shown(user.substring(InjectorAccounts.SERVICE_ACCOUNT.length()), 47);
         }
         return "\"" + Texts.shown(user, 61) + "\"";
     }
