@@ -254,9 +254,14 @@ AOT_JDK=0 # JDK 25+ has the AOT cache (JEP 483/514)
 if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then AOT_JDK=1; fi
 if [ "$AOT_JDK" = 1 ]; then
   t0=$(date +%s%N)
-  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" \
+  # As the Dockerfile: the certificates made by a start that exits once its context is up, then the recorded run,
+  # which only reads them.
+  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" "$JAVA" -XX:MaxRAM=320m -Dspring.context.exit=onRefresh \
+      -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=true --server.port=0 \
+      --management.server.port=0 >"$RAW/aot-certificates.log" 2>&1 \
+      && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" \
       "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -jar dapr-guard.jar \
-      --dapr-guard.aot-training=true --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=true \
+      --dapr-guard.aot-training=true --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=false \
       --server.port=0 --management.server.port=0 --dapr-guard.shutdown.drain-period=0s \
       --dapr-guard.limits.max-concurrent-reviews=1) >"$RAW/aot-training.log" 2>&1 \
       && [ -s "$WORK/app/dapr-guard.aot" ]; then

@@ -32,8 +32,9 @@ image_prepare() {
   local jar=$1 dockerfile=$2 layer
   JTO=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$dockerfile" | head -1)
   [ -n "$JTO" ] || { echo "no JAVA_TOOL_OPTIONS in $dockerfile" >&2; exit 1; }
-  # Spring and malloc settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED).
-  SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX)=[^ \\]*' "$dockerfile" || true))
+  # Spring and malloc settings the image sets in its environment (older images set SPRING_THREADS_VIRTUAL_ENABLED),
+  # and DAPR_GUARD_TLS_GENERATE=false: the server reads the certificates it is given, as from the chart's Secret.
+  SPRING_ENV=($(grep -oE '(SPRING_[A-Z_]*|MALLOC_ARENA_MAX|DAPR_GUARD_TLS_GENERATE)=[^ \\]*' "$dockerfile" || true))
   echo "jto=$JTO ${SPRING_ENV[*]}" >>"$RAW/machine.txt"
   mkdir -p "$WORK/app"
   "$JAVA" -Djarmode=tools -jar "$jar" extract --layers --destination "$WORK/layers" >/dev/null
@@ -42,6 +43,13 @@ image_prepare() {
   done
   # the extracted launcher jar takes the name of the jar given; the image runs it as dapr-guard.jar
   [ "$(basename "$jar")" = dapr-guard.jar ] || mv "$WORK/app/$(basename "$jar")" "$WORK/app/dapr-guard.jar"
+  # The certificates every start reads ($WORK/certs, as the chart mounts its Secret), made by a start that exits
+  # once its context is up.
+  if [ ! -s "$WORK/certs/tls.crt" ]; then
+    (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$JTO" "$JAVA" -XX:MaxRAM="$IMAGE_MAX_RAM" -Dspring.context.exit=onRefresh \
+      -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/certs" --dapr-guard.tls.generate=true --server.port=0 \
+      --management.server.port=0) >"$RAW/certificates.log" 2>&1 || { echo "certificates: see $RAW/certificates.log" >&2; exit 1; }
+  fi
   AOT=()
   if [ "${JAVA_FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
     # The Dockerfile's training run: since the review-path training, the server sends itself reviews and exits
@@ -51,6 +59,11 @@ image_prepare() {
       train_jvm=()
       train_args=(--dapr-guard.aot-training=true --dapr-guard.tls.generate=true --server.port=0
         --management.server.port=0 --dapr-guard.shutdown.drain-period=0s --dapr-guard.limits.max-concurrent-reviews=1)
+    fi
+    if grep -q -- '--dapr-guard.tls.generate=false --server.port=0' "$dockerfile"; then
+      # since the first-review work: the recorded run only reads certificates made before (here the ones above)
+      train_args=("${train_args[@]/--dapr-guard.tls.generate=true/--dapr-guard.tls.generate=false}")
+      mkdir -p "$WORK/aot-training" && cp "$WORK/certs/"* "$WORK/aot-training/"
     fi
     echo "aot_training=${train_jvm[*]} ${train_args[*]}" >>"$RAW/machine.txt"
     local started; started=$(date +%s%3N)

@@ -24,30 +24,58 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The cluster audit, when {@code dapr-guard.audit.enabled} is true. It connects and elects in the background, so the
  * server starts (and admits) whether or not a cluster is reachable.
+ *
+ * <p>Decided when the context starts, not by a condition: the image runs Spring's ahead-of-time processed context,
+ * whose conditions were settled when the jar was built (with the audit off), so a condition on the property would
+ * leave the chart's audit out without a word.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "dapr-guard.audit.enabled", havingValue = "true")
 public class AuditConfiguration {
 
-    @Bean
-    AuditMetrics auditMetrics(MeterRegistry registry) {
-        return new AuditMetrics(registry, Clock.systemUTC());
+    /**
+     * The audit's parts, or {@link ClusterAudit#OFF}: its metrics, right-sizing when
+     * {@code dapr-guard.rightsizing.prometheus.url} or {@code metrics-server} is set (the audit reads daprd's use before
+     * each run; otherwise it sizes nothing, and sidecar-oom-killed still works from pod status), the recommendations'
+     * ConfigMap with {@code dapr-guard.rightsizing.apply: defaults}, and the audit itself, started here.
+     */
+    @Bean(destroyMethod = "close")
+    ClusterAudit clusterAudit(DaprGuardProperties properties, Policy policy, MeterRegistry registry) {
+        if (!properties.audit().enabled()) {
+            return ClusterAudit.OFF;
+        }
+        AuditMetrics metrics = new AuditMetrics(registry, Clock.systemUTC());
+        SidecarSizer sizer = sidecarSizer(properties, policy, registry);
+        RecommendationStore store = recommendationStore(properties, policy, sizer, registry);
+        ClusterAuditService service = clusterAuditService(properties, policy, metrics, sizer, store);
+        service.start();
+        return new ClusterAudit(service);
     }
 
-    /**
-     * Right-sizing, when {@code dapr-guard.rightsizing.prometheus.url} is set: the audit reads daprd's use from that
-     * Prometheus before each run; otherwise the audit sizes nothing (sidecar-oom-killed still works from pod status).
-     */
-    @Bean
-    SidecarSizer sidecarSizer(DaprGuardProperties properties, Policy policy, MeterRegistry registry) {
+    /** The running audit, if {@code dapr-guard.audit.enabled}; closing it stops the audit. */
+    public record ClusterAudit(ClusterAuditService service) implements AutoCloseable {
+
+        static final ClusterAudit OFF = new ClusterAudit(null);
+
+        /** The audit, unless it is off. */
+        public Optional<ClusterAuditService> running() {
+            return Optional.ofNullable(service);
+        }
+
+        @Override
+        public void close() {
+            if (service != null) {
+                service.close();
+            }
+        }
+    }
+
+    private static SidecarSizer sidecarSizer(DaprGuardProperties properties, Policy policy, MeterRegistry registry) {
         DaprGuardProperties.Rightsizing r = properties.rightsizing();
         if (!r.hasSource()) {
             return SidecarSizer.NONE;
@@ -84,9 +112,8 @@ public class AuditConfiguration {
      * {@code dapr-guard.rightsizing.apply: defaults}: the leader publishes the recommendations in a ConfigMap of the
      * audit's (the release) namespace, every replica reads them back, and the engine uses them as sidecar defaults.
      */
-    @Bean
-    RecommendationStore recommendationStore(DaprGuardProperties properties, Policy policy, SidecarSizer sizer,
-            MeterRegistry registry) {
+    private static RecommendationStore recommendationStore(DaprGuardProperties properties, Policy policy,
+            SidecarSizer sizer, MeterRegistry registry) {
         if (properties.rightsizing().apply() != DaprGuardProperties.Rightsizing.Apply.DEFAULTS
                 || !(sizer instanceof RightSizer rightSizer)) {
             return null;
@@ -99,9 +126,8 @@ public class AuditConfiguration {
         return store;
     }
 
-    @Bean(initMethod = "start", destroyMethod = "close")
-    ClusterAuditService clusterAuditService(DaprGuardProperties properties, Policy policy, AuditMetrics metrics,
-            SidecarSizer sizer, ObjectProvider<RecommendationStore> store) {
+    private static ClusterAuditService clusterAuditService(DaprGuardProperties properties, Policy policy,
+            AuditMetrics metrics, SidecarSizer sizer, RecommendationStore store) {
         DaprGuardProperties.Audit audit = properties.audit();
         AuditSettings settings = new AuditSettings(audit.interval(), audit.initialDelay(), audit.pageSize(),
                 audit.qps(), audit.maxResultsPerReport(), audit.leaseNamespace(), audit.leaseDuration(),
@@ -109,8 +135,7 @@ public class AuditConfiguration {
         return new ClusterAuditService(settings, policy,
                 () -> new KubeApi(KubeApi.connect(audit.kubeconfig(), null, audit.requestTimeout()), audit.pageSize(),
                         audit.qps(), audit.requestTimeout()),
-                metrics, Clock.systemUTC(), identity(), sizer,
-                store.getIfAvailable() == null ? SharedState.NONE : store.getIfAvailable());
+                metrics, Clock.systemUTC(), identity(), sizer, store == null ? SharedState.NONE : store);
     }
 
     /** The pod name (HOSTNAME in a pod), else this host's name with a random suffix. */

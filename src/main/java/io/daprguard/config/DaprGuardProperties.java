@@ -1,5 +1,9 @@
 package io.daprguard.config;
 
+import static io.daprguard.config.SettingChecks.between;
+import static io.daprguard.config.SettingChecks.notBlank;
+import static io.daprguard.config.SettingChecks.required;
+
 import io.daprguard.dapr.InjectorAccounts;
 import io.daprguard.nativepolicy.NativeExport;
 import io.daprguard.policy.Mode;
@@ -8,13 +12,6 @@ import io.daprguard.policy.SkipRules;
 import io.daprguard.rules.Action;
 import io.daprguard.rules.SecretNames;
 import io.daprguard.rules.SidecarDefaults;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.TreeSet;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything under {@code dapr-guard.*} except TLS. Checked when bound: a bad value stops start-up with a message
@@ -49,25 +45,24 @@ import org.springframework.validation.annotation.Validated;
  * @param injector what dapr-guard knows of Dapr's sidecar injector ({@code sidecar-injected})
  */
 @ConfigurationProperties(prefix = "dapr-guard")
-@Validated
 public record DaprGuardProperties(
-        @NotNull @DefaultValue("enforce") Mode mode,
+        @DefaultValue("enforce") Mode mode,
         @DefaultValue("false") boolean mutateTemplates,
         @DefaultValue("false") boolean validateFailOpen,
-        @NotNull @DefaultValue("8MB") DataSize maxRequestSize,
-        @NotNull @Valid @DefaultValue Sidecar sidecar,
+        @DefaultValue("8MB") DataSize maxRequestSize,
+        @DefaultValue Sidecar sidecar,
         Map<String, String> rules,
         Set<String> skippable,
-        @NotNull @Valid @DefaultValue Skip skip,
-        @NotNull @Valid @DefaultValue Limits limits,
-        @NotNull @Valid @DefaultValue Metrics metrics,
-        @NotNull @Valid @DefaultValue Shutdown shutdown,
-        @NotNull @Valid @DefaultValue Components components,
-        @NotNull @Valid @DefaultValue Audit audit,
-        @NotNull @Valid @DefaultValue ControlPlane controlPlane,
-        @NotNull @Valid @DefaultValue Rightsizing rightsizing,
+        @DefaultValue Skip skip,
+        @DefaultValue Limits limits,
+        @DefaultValue Metrics metrics,
+        @DefaultValue Shutdown shutdown,
+        @DefaultValue Components components,
+        @DefaultValue Audit audit,
+        @DefaultValue ControlPlane controlPlane,
+        @DefaultValue Rightsizing rightsizing,
         Set<String> nativeRules,
-        @NotNull @Valid @DefaultValue Injector injector) {
+        @DefaultValue Injector injector) {
 
     /**
      * @param memoryLimits advise memory limits on control-plane pods, as the seed guideline's table does (default
@@ -126,10 +121,11 @@ public record DaprGuardProperties(
      * @param requireReason refuse a skip that has no {@code daprguard.io/skip-reason}
      */
     public record Skip(
-            @NotNull @DefaultValue("90d") Duration maxDuration,
+            @DefaultValue("90d") Duration maxDuration,
             @DefaultValue("false") boolean requireReason) {
 
         public Skip {
+            required("dapr-guard.skip.max-duration", maxDuration);
             if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
                 throw new IllegalArgumentException(
                         "dapr-guard.skip.max-duration must be positive, was " + maxDuration);
@@ -149,9 +145,16 @@ public record DaprGuardProperties(
      * @param workerThreads threads that serve reviews (CPU work: a few per core)
      */
     public record Limits(
-            @Min(1) @Max(10_000) @DefaultValue("384") int maxConcurrentReviews,
-            @NotNull @DefaultValue("1s") Duration maxWait,
-            @Min(1) @Max(512) @DefaultValue("16") int workerThreads) {}
+            @DefaultValue("384") int maxConcurrentReviews,
+            @DefaultValue("1s") Duration maxWait,
+            @DefaultValue("16") int workerThreads) {
+
+        public Limits {
+            between("dapr-guard.limits.max-concurrent-reviews", maxConcurrentReviews, 1, 10_000);
+            required("dapr-guard.limits.max-wait", maxWait);
+            between("dapr-guard.limits.worker-threads", workerThreads, 1, 512);
+        }
+    }
 
     /**
      * The cluster audit: what already runs, judged every {@code interval} by the replica holding the audit lease.
@@ -174,31 +177,32 @@ public record DaprGuardProperties(
      */
     public record Audit(
             @DefaultValue("false") boolean enabled,
-            @NotNull @DefaultValue("10m") Duration interval,
-            @NotNull @DefaultValue("10s") Duration initialDelay,
-            @Min(1) @Max(5000) @DefaultValue("500") int pageSize,
-            @DecimalMin("0.1") @DecimalMax("1000") @DefaultValue("20") double qps,
-            @Min(1) @Max(5000) @DefaultValue("1000") int maxResultsPerReport,
-            @NotBlank @DefaultValue("default") String leaseNamespace,
-            @NotNull @DefaultValue("15s") Duration leaseDuration,
-            @NotNull @DefaultValue("30s") Duration requestTimeout,
-            @NotNull @DefaultValue("kube-system") List<String> excludeNamespaces,
+            @DefaultValue("10m") Duration interval,
+            @DefaultValue("10s") Duration initialDelay,
+            @DefaultValue("500") int pageSize,
+            @DefaultValue("20") double qps,
+            @DefaultValue("1000") int maxResultsPerReport,
+            @DefaultValue("default") String leaseNamespace,
+            @DefaultValue("15s") Duration leaseDuration,
+            @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("kube-system") List<String> excludeNamespaces,
             String namespaceSelector,
             String kubeconfig) {
 
         public Audit {
-            within("interval", interval, Duration.ofMinutes(1), Duration.ofHours(24));
-            within("initial-delay", initialDelay, Duration.ZERO, Duration.ofHours(1));
-            within("lease-duration", leaseDuration, Duration.ofSeconds(5), Duration.ofMinutes(5));
-            within("request-timeout", requestTimeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
-        }
-
-        private static void within(String key, Duration value, Duration min, Duration max) {
-            if (value != null && (value.compareTo(min) < 0 || value.compareTo(max) > 0)) {
-                throw new IllegalArgumentException("dapr-guard.audit." + key + " must be between " + min.toString()
-                        .substring(2).toLowerCase(java.util.Locale.ROOT) + " and " + max.toString().substring(2)
-                        .toLowerCase(java.util.Locale.ROOT) + ", was " + value);
-            }
+            between("dapr-guard.audit.interval", required("dapr-guard.audit.interval", interval),
+                    Duration.ofMinutes(1), Duration.ofHours(24));
+            between("dapr-guard.audit.initial-delay", required("dapr-guard.audit.initial-delay", initialDelay),
+                    Duration.ZERO, Duration.ofHours(1));
+            between("dapr-guard.audit.page-size", pageSize, 1, 5000);
+            between("dapr-guard.audit.qps", qps, 0.1, 1000);
+            between("dapr-guard.audit.max-results-per-report", maxResultsPerReport, 1, 5000);
+            notBlank("dapr-guard.audit.lease-namespace", leaseNamespace);
+            between("dapr-guard.audit.lease-duration", required("dapr-guard.audit.lease-duration", leaseDuration),
+                    Duration.ofSeconds(5), Duration.ofMinutes(5));
+            between("dapr-guard.audit.request-timeout", required("dapr-guard.audit.request-timeout", requestTimeout),
+                    Duration.ofSeconds(1), Duration.ofMinutes(5));
+            required("dapr-guard.audit.exclude-namespaces", excludeNamespaces);
         }
     }
 
@@ -227,25 +231,33 @@ public record DaprGuardProperties(
      * @param cpuLimitCeiling the largest CPU limit (and request) recommended
      */
     public record Rightsizing(
-            @NotNull @Valid @DefaultValue Prometheus prometheus,
-            @NotNull @DefaultValue("off") Apply apply,
+            @DefaultValue Prometheus prometheus,
+            @DefaultValue("off") Apply apply,
             @DefaultValue("false") boolean metricsServer,
-            @NotNull @DefaultValue("24h") Duration halfLife,
-            @NotNull @DefaultValue("7d") Duration window,
-            @DecimalMin("1") @DecimalMax("4") @DefaultValue("1.5") double oomFactor,
-            @Min(1) @DefaultValue("1000") long minSamples,
-            @NotNull @DefaultValue("24h") Duration minHistory,
-            @DecimalMin("0") @DecimalMax("10") @DefaultValue("0.2") double relativeThreshold,
-            @NotNull @DefaultValue("64Mi") String memoryThreshold,
-            @NotNull @DefaultValue("50m") String cpuThreshold,
-            @NotNull @DefaultValue("32Mi") String memoryRequestFloor,
-            @NotNull @DefaultValue("128Mi") String memoryLimitFloor,
-            @NotNull @DefaultValue("8Gi") String memoryLimitCeiling,
-            @NotNull @DefaultValue("10m") String cpuRequestFloor,
-            @NotNull @DefaultValue("50m") String cpuLimitFloor,
-            @NotNull @DefaultValue("4") String cpuLimitCeiling) {
+            @DefaultValue("24h") Duration halfLife,
+            @DefaultValue("7d") Duration window,
+            @DefaultValue("1.5") double oomFactor,
+            @DefaultValue("1000") long minSamples,
+            @DefaultValue("24h") Duration minHistory,
+            @DefaultValue("0.2") double relativeThreshold,
+            @DefaultValue("64Mi") String memoryThreshold,
+            @DefaultValue("50m") String cpuThreshold,
+            @DefaultValue("32Mi") String memoryRequestFloor,
+            @DefaultValue("128Mi") String memoryLimitFloor,
+            @DefaultValue("8Gi") String memoryLimitCeiling,
+            @DefaultValue("10m") String cpuRequestFloor,
+            @DefaultValue("50m") String cpuLimitFloor,
+            @DefaultValue("4") String cpuLimitCeiling) {
 
         public Rightsizing {
+            required("dapr-guard.rightsizing.prometheus", prometheus);
+            required("dapr-guard.rightsizing.apply", apply);
+            required("dapr-guard.rightsizing.half-life", halfLife);
+            required("dapr-guard.rightsizing.window", window);
+            required("dapr-guard.rightsizing.min-history", minHistory);
+            between("dapr-guard.rightsizing.oom-factor", oomFactor, 1, 4);
+            between("dapr-guard.rightsizing.min-samples", minSamples, 1, Long.MAX_VALUE);
+            between("dapr-guard.rightsizing.relative-threshold", relativeThreshold, 0, 10);
             if (window != null && (window.compareTo(Duration.ofHours(1)) < 0 || window.compareTo(Duration.ofDays(90)) > 0)) {
                 throw new IllegalArgumentException("dapr-guard.rightsizing.window must be between 1h and 90d, was "
                         + window);
@@ -324,7 +336,12 @@ public record DaprGuardProperties(
      * @param timeout how long one query may take
      */
     public record Prometheus(String url, String bearerTokenFile, String caFile,
-            @NotNull @DefaultValue("2m") Duration timeout) {}
+            @DefaultValue("2m") Duration timeout) {
+
+        public Prometheus {
+            required("dapr-guard.rightsizing.prometheus.timeout", timeout);
+        }
+    }
 
     /** @param namespaceLabel add a {@code namespace} label to the request series (off: bounded cardinality) */
     public record Metrics(@DefaultValue("false") boolean namespaceLabel) {}
@@ -333,7 +350,12 @@ public record DaprGuardProperties(
      * @param drainPeriod after SIGTERM, how long new connections are still served while readiness is already
      *     false, so the Service stops routing before the server stops accepting
      */
-    public record Shutdown(@NotNull @DefaultValue("5s") Duration drainPeriod) {}
+    public record Shutdown(@DefaultValue("5s") Duration drainPeriod) {
+
+        public Shutdown {
+            required("dapr-guard.shutdown.drain-period", drainPeriod);
+        }
+    }
 
     /**
      * The sidecar values mutation adds (the guideline's production values by default).
@@ -341,13 +363,34 @@ public record DaprGuardProperties(
      * @param gomemlimitPercent GOMEMLIMIT as a share of the sidecar memory limit, 1 to 100
      */
     public record Sidecar(
-            @NotNull @DefaultValue("100m") String cpuRequest,
-            @NotNull @DefaultValue("300m") String cpuLimit,
-            @NotNull @DefaultValue("250Mi") String memoryRequest,
-            @NotNull @DefaultValue("1000Mi") String memoryLimit,
-            @Min(1) @Max(100) @DefaultValue("90") int gomemlimitPercent) {}
+            @DefaultValue("100m") String cpuRequest,
+            @DefaultValue("300m") String cpuLimit,
+            @DefaultValue("250Mi") String memoryRequest,
+            @DefaultValue("1000Mi") String memoryLimit,
+            @DefaultValue("90") int gomemlimitPercent) {
+
+        public Sidecar {
+            required("dapr-guard.sidecar.cpu-request", cpuRequest);
+            required("dapr-guard.sidecar.cpu-limit", cpuLimit);
+            required("dapr-guard.sidecar.memory-request", memoryRequest);
+            required("dapr-guard.sidecar.memory-limit", memoryLimit);
+            between("dapr-guard.sidecar.gomemlimit-percent", gomemlimitPercent, 1, 100);
+        }
+    }
 
     public DaprGuardProperties {
+        required("dapr-guard.mode", mode);
+        required("dapr-guard.max-request-size", maxRequestSize);
+        required("dapr-guard.sidecar", sidecar);
+        required("dapr-guard.skip", skip);
+        required("dapr-guard.limits", limits);
+        required("dapr-guard.metrics", metrics);
+        required("dapr-guard.shutdown", shutdown);
+        required("dapr-guard.components", components);
+        required("dapr-guard.audit", audit);
+        required("dapr-guard.control-plane", controlPlane);
+        required("dapr-guard.rightsizing", rightsizing);
+        required("dapr-guard.injector", injector);
         rules = rules == null ? Map.of() : rules;
         if (rightsizing != null && rightsizing.apply() == Rightsizing.Apply.DEFAULTS) {
             if (audit == null || !audit.enabled()) {

@@ -8,7 +8,7 @@ import io.daprguard.metrics.AdmissionMetrics;
 import io.daprguard.tls.TlsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,11 +31,18 @@ public class OperationsConfiguration {
         return new AuditLog(Clock.systemUTC());
     }
 
-    /** Only in the AOT cache's training run (the Dockerfile): reviews the server sends itself, then exit. */
+    /**
+     * Only in the AOT cache's training run (the Dockerfile, {@code dapr-guard.aot-training=true}): reviews the server
+     * sends itself, then exit. Read when the context has started, not a condition: the image runs Spring's
+     * ahead-of-time processed context, whose conditions were settled when the jar was built.
+     */
     @Bean
-    @ConditionalOnProperty(name = "dapr-guard.aot-training", havingValue = "true")
-    AotTraining aotTraining(ConfigurableApplicationContext context, TlsProperties tls) {
-        return new AotTraining(context, tls.dir().resolve("ca.crt"), System::exit);
+    ApplicationRunner aotTraining(ConfigurableApplicationContext context, TlsProperties tls) {
+        return args -> {
+            if (context.getEnvironment().getProperty("dapr-guard.aot-training", Boolean.class, false)) {
+                new AotTraining(context, tls.dir().resolve("ca.crt"), System::exit).run(args);
+            }
+        };
     }
 
     @Bean

@@ -56,12 +56,6 @@ public final class CertificateGenerator {
     /** How far {@code notBefore} is set into the past to tolerate clock skew between hosts. */
     public static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofMinutes(5);
 
-    /** DNS names every serving certificate covers, for local use and for probes inside the pod. */
-    public static final List<String> DEFAULT_DNS_NAMES = List.of("localhost");
-
-    /** IP addresses every serving certificate covers. */
-    public static final List<String> DEFAULT_IP_ADDRESSES = List.of("127.0.0.1", "::1");
-
     private static final String ORGANIZATION = "dapr-guard";
 
     private static final String CA_COMMON_NAME = "dapr-guard local CA";
@@ -116,8 +110,8 @@ public final class CertificateGenerator {
 
     /**
      * Issues a serving certificate from {@code ca} for a fresh key pair. Its SubjectAlternativeName
-     * holds exactly {@link #servingDnsNames(Collection) servingDnsNames(extraDnsNames)} and
-     * {@link #DEFAULT_IP_ADDRESSES}; it has ExtendedKeyUsage serverAuth, KeyUsage digitalSignature
+     * holds exactly {@link ServingNames#dnsNames(Collection) ServingNames.dnsNames(extraDnsNames)} and
+     * {@link ServingNames#IP_ADDRESSES}; it has ExtendedKeyUsage serverAuth, KeyUsage digitalSignature
      * (plus keyEncipherment for RSA keys), BasicConstraints CA:false, and Subject/Authority key
      * identifiers. It never outlives the CA.
      *
@@ -132,7 +126,7 @@ public final class CertificateGenerator {
             Duration validity) {
         Objects.requireNonNull(ca, "ca");
         requirePositive(validity, "validity");
-        Set<String> dnsNames = servingDnsNames(extraDnsNames);
+        Set<String> dnsNames = ServingNames.dnsNames(extraDnsNames);
         KeyPair keyPair = generateKeyPair();
         Instant now = clock.instant();
         Instant caNotBefore = ca.certificate().getNotBefore().toInstant();
@@ -145,7 +139,7 @@ public final class CertificateGenerator {
         }
         List<GeneralName> alternativeNames = new ArrayList<>();
         dnsNames.forEach((dnsName) -> alternativeNames.add(new GeneralName(GeneralName.dNSName, dnsName)));
-        DEFAULT_IP_ADDRESSES.forEach((ip) -> alternativeNames.add(new GeneralName(GeneralName.iPAddress, ip)));
+        ServingNames.IP_ADDRESSES.forEach((ip) -> alternativeNames.add(new GeneralName(GeneralName.iPAddress, ip)));
         int keyUsage = KeyUsage.digitalSignature;
         if ("RSA".equals(keyPair.getPublic().getAlgorithm())) {
             keyUsage |= KeyUsage.keyEncipherment;
@@ -198,25 +192,6 @@ public final class CertificateGenerator {
         PemFiles.writeCertificates(files.servingCertificate(), List.of(serving.certificate()));
     }
 
-    /**
-     * The DNS names a serving certificate gets: {@link #DEFAULT_DNS_NAMES} followed by
-     * {@code extraDnsNames}, lower-cased, without duplicates, in that order.
-     *
-     * @param extraDnsNames additional DNS names
-     * @return the ordered set of names
-     * @throws IllegalArgumentException if a name is not a valid DNS name
-     */
-    public static Set<String> servingDnsNames(Collection<String> extraDnsNames) {
-        Set<String> names = new LinkedHashSet<>(DEFAULT_DNS_NAMES);
-        for (String name : extraDnsNames) {
-            if (name == null || !name.matches("(?i)" + TlsProperties.DNS_NAME_PATTERN)) {
-                throw new IllegalArgumentException("Not a valid DNS name: '" + name + "'");
-            }
-            names.add(name.toLowerCase(Locale.ROOT));
-        }
-        return names;
-    }
-
     private X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
             throws OperatorCreationException, GeneralSecurityException {
         ContentSigner signer = new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuerKey)).setSecureRandom(random)
@@ -260,9 +235,9 @@ public final class CertificateGenerator {
     /** The first configured name, which is the most descriptive one; {@code localhost} if there is none. */
     private static String commonName(Set<String> dnsNames) {
         return dnsNames.stream()
-            .filter((name) -> !DEFAULT_DNS_NAMES.contains(name))
+            .filter((name) -> !ServingNames.DNS_NAMES.contains(name))
             .findFirst()
-            .orElse(DEFAULT_DNS_NAMES.get(0));
+            .orElse(ServingNames.DNS_NAMES.get(0));
     }
 
     private static X500Name name(String commonName) {

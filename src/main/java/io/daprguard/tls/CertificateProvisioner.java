@@ -68,7 +68,8 @@ public final class CertificateProvisioner {
 
     private final CertificateFiles files;
 
-    private final CertificateGenerator generator;
+    /** Created when a certificate is to be made: it loads Bouncy Castle, which reading existing files never does. */
+    private CertificateGenerator generator;
 
     private final Clock clock;
 
@@ -90,7 +91,6 @@ public final class CertificateProvisioner {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.files = new CertificateFiles(properties.dir());
-        this.generator = new CertificateGenerator(clock, new SecureRandom());
         this.expectedAlternativeNames = expectedAlternativeNames(properties.dnsNames());
     }
 
@@ -176,13 +176,22 @@ public final class CertificateProvisioner {
         else {
             log.warn(message, files.caCertificate(), inspection.problem());
         }
+        CertificateGenerator generator = generator();
         CertificateAndKey serving = generator.issueServingCertificate(ca, properties.dnsNames(),
                 properties.servingValidity());
         generator.writeServingCertificate(serving, files);
         return new Result(Outcome.REISSUED_SERVING_CERTIFICATE, ca.certificate(), serving.certificate());
     }
 
+    private CertificateGenerator generator() {
+        if (generator == null) {
+            generator = new CertificateGenerator(clock, new SecureRandom());
+        }
+        return generator;
+    }
+
     private Result generateAll() throws IOException {
+        CertificateGenerator generator = generator();
         CertificateAndKey ca = generator.generateCertificateAuthority(properties.caValidity());
         CertificateAndKey serving = generator.issueServingCertificate(ca, properties.dnsNames(),
                 properties.servingValidity());
@@ -331,8 +340,8 @@ public final class CertificateProvisioner {
     /** The SubjectAlternativeName entries a generated serving certificate has, as {@code DNS:}/{@code IP:} strings. */
     private static Set<String> expectedAlternativeNames(Collection<String> dnsNames) {
         Set<String> names = new LinkedHashSet<>();
-        CertificateGenerator.servingDnsNames(dnsNames).forEach((name) -> names.add("DNS:" + name));
-        CertificateGenerator.DEFAULT_IP_ADDRESSES.forEach((ip) -> names.add("IP:" + normalizeIp(ip)));
+        ServingNames.dnsNames(dnsNames).forEach((name) -> names.add("DNS:" + name));
+        ServingNames.IP_ADDRESSES.forEach((ip) -> names.add("IP:" + normalizeIp(ip)));
         return names;
     }
 

@@ -1,14 +1,11 @@
 package io.daprguard.tls;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -26,31 +23,29 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ssl.pem.PemContent;
 
 /**
  * Reads and writes PEM certificate and key files. A read that fails throws {@link TlsCertificateException} with a
  * message naming the file; a write that fails throws {@link IOException}.
+ *
+ * <p>The JDK only (and Spring Boot's parser for the traditional key forms), no Bouncy Castle: its jars are signed,
+ * so their classes cannot be in the image's AOT cache and every one of them is loaded and verified at start. A server
+ * that reads mounted certificates (the chart) never touches Bouncy Castle; only {@link CertificateGenerator} does.
  *
  * <p>Writes are atomic (temporary file, forced to disk, renamed over the target), so a crash leaves the old file or
  * the complete new one, never half a key; private keys are created {@code rw-------} from the start, not restricted
@@ -65,6 +60,19 @@ public final class PemFiles {
     private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
     private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private static final String CERTIFICATE = "CERTIFICATE";
+
+    /** The private key forms read: PKCS#8, PKCS#1 (RSA) and SEC 1 (EC). */
+    private static final Set<String> KEY_TYPES = Set.of("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY");
+
+    /** A PEM block: its label (group 1) and its body (group 2), the label repeated at the end. */
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
+
+    private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----");
+
+    private static final Pattern BLANK_LINE = Pattern.compile("\\r?\\n\\r?\\n");
 
     private PemFiles() {
     }
@@ -99,10 +107,10 @@ public final class PemFiles {
      * @throws IOException if the file cannot be written
      */
     public static void writeCertificates(Path target, List<X509Certificate> certificates) throws IOException {
-        StringWriter pem = new StringWriter();
-        try (PemWriter writer = new PemWriter(pem)) {
+        StringBuilder pem = new StringBuilder();
+        try {
             for (X509Certificate certificate : certificates) {
-                writer.writeObject(new PemObject("CERTIFICATE", certificate.getEncoded()));
+                pem.append(encode(CERTIFICATE, certificate.getEncoded()));
             }
         }
         catch (CertificateEncodingException ex) {
@@ -120,10 +128,11 @@ public final class PemFiles {
      * @throws IOException if the file cannot be written
      */
     public static void writePrivateKey(Path target, PrivateKey privateKey) throws IOException {
-        StringWriter pem = new StringWriter();
-        try (PemWriter writer = new PemWriter(pem)) {
-            writer.writeObject(new JcaPKCS8Generator(privateKey, null));
+        if (!"PKCS#8".equals(privateKey.getFormat()) || privateKey.getEncoded() == null) {
+            throw new IOException("Cannot encode the private key for " + target + " as PKCS#8 (its format is "
+                    + privateKey.getFormat() + ")");
         }
+        String pem = encode("PRIVATE KEY", privateKey.getEncoded());
         if (!supportsPosix(target)) {
             log.warn("File system of {} has no POSIX permissions; the private key's access is governed by the"
                     + " directory's defaults", target);
@@ -175,11 +184,13 @@ public final class PemFiles {
      */
     public static List<X509Certificate> parseCertificates(byte[] pem, Path origin) {
         List<X509Certificate> certificates = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader reader = asciiReader(pem); PEMParser parser = new PEMParser(reader)) {
-            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-                if (object instanceof X509CertificateHolder holder) {
-                    certificates.add(converter.getCertificate(holder));
+        try {
+            CertificateFactory factory = null;
+            for (Matcher block = blocks(pem); block.find(); ) {
+                if (block.group(1).equals(CERTIFICATE)) {
+                    factory = (factory == null) ? CertificateFactory.getInstance("X.509") : factory;
+                    certificates.add((X509Certificate) factory.generateCertificate(
+                            new ByteArrayInputStream(base64(block, CERTIFICATE))));
                 }
             }
         }
@@ -214,17 +225,17 @@ public final class PemFiles {
      * @throws TlsCertificateException if the content holds no key, or an encrypted one
      */
     public static PrivateKey parsePrivateKey(byte[] pem, Path origin) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (Reader reader = asciiReader(pem); PEMParser parser = new PEMParser(reader)) {
-            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-                if (object instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
-                }
-                if (object instanceof PEMKeyPair keyPair) {
-                    return converter.getPrivateKey(keyPair.getPrivateKeyInfo());
-                }
-                if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
+        try {
+            for (Matcher block = blocks(pem); block.find(); ) {
+                String type = block.group(1);
+                if (type.equals("ENCRYPTED PRIVATE KEY") || (type.endsWith("PRIVATE KEY")
+                        && block.group(2).contains("Proc-Type: 4,ENCRYPTED"))) {
                     throw new TlsCertificateException("the key is encrypted; provide it unencrypted (PKCS#8 PEM)");
+                }
+                if (KEY_TYPES.contains(type)) {
+                    base64(block, type);
+                    // PKCS#8 for any algorithm the JDK knows, PKCS#1 (RSA) and SEC 1 (EC): Spring Boot's DER reader
+                    return PemContent.of(block.group()).getPrivateKey();
                 }
             }
         }
@@ -251,12 +262,63 @@ public final class PemFiles {
         }
     }
 
-    /** A reader that fails on non-ASCII bytes, as {@link Files#newBufferedReader(Path, java.nio.charset.Charset)} does. */
-    private static Reader asciiReader(byte[] pem) {
-        CharsetDecoder decoder = StandardCharsets.US_ASCII.newDecoder()
+    /**
+     * The PEM blocks of the content, in order.
+     *
+     * @throws IOException if a BEGIN line has no matching END line (a file cut short: a partial write or copy)
+     */
+    private static Matcher blocks(byte[] pem) throws IOException {
+        String text = ascii(pem);
+        Matcher block = BLOCK.matcher(text);
+        int end = 0;
+        while (block.find()) {
+            unterminated(text, end, block.start());
+            end = block.end();
+        }
+        unterminated(text, end, text.length());
+        return block.reset();
+    }
+
+    private static void unterminated(String text, int from, int to) throws IOException {
+        Matcher begin = BEGIN.matcher(text).region(from, to);
+        if (begin.find()) {
+            throw new IOException("a " + begin.group(1) + " block has no END line (is the file incomplete?)");
+        }
+    }
+
+    /** The text of PEM content; non-ASCII bytes fail, as {@link Files#newBufferedReader(Path, java.nio.charset.Charset)} does. */
+    private static String ascii(byte[] pem) throws CharacterCodingException {
+        CharBuffer text = StandardCharsets.US_ASCII.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(pem), decoder));
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(pem));
+        return text.toString();
+    }
+
+    /**
+     * The DER bytes of a PEM block (RFC 7468: base64 over lines, optional RFC 1421 headers before a blank line).
+     *
+     * @throws IOException if the block's body is not base64
+     */
+    private static byte[] base64(Matcher block, String type) throws IOException {
+        String body = block.group(2);
+        Matcher blankLine = BLANK_LINE.matcher(body);
+        // base64 has no colon: one in the body means headers, which end at the first blank line
+        String base64 = (body.indexOf(':') >= 0 && blankLine.find() ? body.substring(blankLine.end()) : body)
+                .replaceAll("\\s+", "");
+        try {
+            return Base64.getDecoder().decode(base64);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IOException("the " + type + " block is not valid base64", ex);
+        }
+    }
+
+    /** One PEM block, RFC 7468: the label, then everything between the boundaries. */
+    static String encode(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 
     /**

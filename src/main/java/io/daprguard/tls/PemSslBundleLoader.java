@@ -20,6 +20,12 @@ public final class PemSslBundleLoader {
     /** TLS versions the server accepts, newest first. */
     public static final List<String> ENABLED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+    /** The key store type of the serving key and chain, in memory only. */
+    static final String IN_MEMORY_KEY_STORE = "JKS";
+
+    /** JKS wants a password for a key entry; this one guards nothing (the store never leaves memory). */
+    private static final String IN_MEMORY_PASSWORD = "in-memory";
+
     /**
      * Reads the serving certificate chain and key and builds a bundle from them. The key must
      * belong to the first certificate in {@code tls.crt}.
@@ -50,10 +56,14 @@ public final class PemSslBundleLoader {
                 ? PemFiles.parseCertificates(contents.clientCaPem(), contents.clientCaFile()) : List.of();
         Keys.requireMatch(key, chain.get(0), contents.keyFile(),
                 contents.certificateFile() + " (the first certificate in it)");
-        PemSslStore keyStore = PemSslStore.of(chain, key);
+        // An in-memory JKS store: the JVM's default, PKCS12, protects the key with 10 000 rounds of PBKDF2 when Spring
+        // stores it and again when Tomcat reads it back, a tenth of the server's start when cold (bench/README.md,
+        // "The first review"), and protects nothing here: the key is in this process's memory either way.
+        PemSslStore keyStore = PemSslStore.of(IN_MEMORY_KEY_STORE, null, IN_MEMORY_PASSWORD, chain, key);
         PemSslStore trustStore = clientCas.isEmpty() ? null : PemSslStore.of(clientCas, null);
         SslOptions options = SslOptions.of(null, ENABLED_PROTOCOLS.toArray(String[]::new));
-        SslBundle bundle = SslBundle.of(new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, options);
+        SslBundle bundle = SslBundle.of(new PemSslStoreBundle(keyStore, trustStore),
+                SslBundleKey.of(IN_MEMORY_PASSWORD), options);
         return new ServingBundle(bundle, chain, clientCas, contents.digest());
     }
 }

@@ -1,17 +1,16 @@
 package io.daprguard.tls;
 
+import static io.daprguard.config.SettingChecks.atLeast;
+import static io.daprguard.config.SettingChecks.required;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import org.hibernate.validator.constraints.time.DurationMin;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings for the HTTPS listener's certificate material, bound from {@code dapr-guard.tls.*} (the README's TLS
@@ -31,36 +30,43 @@ import org.springframework.validation.annotation.Validated;
  *     management port is never affected. Relative paths resolve against the working directory.
  */
 @ConfigurationProperties(prefix = "dapr-guard.tls")
-@Validated
 public record TlsProperties(
-        @DefaultValue("certs") @NotNull Path dir,
+        @DefaultValue("certs") Path dir,
         @DefaultValue("true") boolean generate,
-        @DefaultValue List<@NotNull @Pattern(
-                regexp = DNS_NAME_PATTERN,
-                flags = Pattern.Flag.CASE_INSENSITIVE,
-                message = "must be a DNS name such as dapr-guard.dapr-guard.svc") String> dnsNames,
-        @DefaultValue("3650d") @NotNull @DurationMin(days = 1) Duration caValidity,
-        @DefaultValue("365d") @NotNull @DurationMin(hours = 1) Duration servingValidity,
-        @DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration reloadInterval,
+        @DefaultValue List<String> dnsNames,
+        @DefaultValue("3650d") Duration caValidity,
+        @DefaultValue("365d") Duration servingValidity,
+        @DefaultValue("10s") Duration reloadInterval,
         Path clientCaFile) {
 
     /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */
     static final String DNS_NAME_PATTERN =
             "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*";
 
-    /** Normalises {@code dnsNames} to an immutable, never-null list. */
-    public TlsProperties {
-        dnsNames = (dnsNames != null) ? List.copyOf(dnsNames) : List.of();
-    }
+    private static final Pattern DNS_NAME = Pattern.compile(DNS_NAME_PATTERN, Pattern.CASE_INSENSITIVE);
 
     /**
-     * Bean-validation check that a generated CA outlives the serving certificates it issues.
-     *
-     * @return {@code true} if the CA validity is at least the serving validity (or either is unset,
-     *     which {@code @NotNull} reports separately)
+     * Checks the settings (a bad one stops the start, naming it) and normalises {@code dnsNames} to an immutable,
+     * never-null list. A generated CA must outlive the serving certificates it issues.
      */
-    @AssertTrue(message = "dapr-guard.tls.ca-validity must be at least dapr-guard.tls.serving-validity")
-    public boolean isCaValidityAtLeastServingValidity() {
-        return caValidity == null || servingValidity == null || caValidity.compareTo(servingValidity) >= 0;
+    public TlsProperties {
+        required("dapr-guard.tls.dir", dir);
+        dnsNames = (dnsNames != null) ? List.copyOf(dnsNames) : List.of();
+        for (int i = 0; i < dnsNames.size(); i++) {
+            String name = dnsNames.get(i);
+            if (name == null || !DNS_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("dapr-guard.tls.dns-names[" + i + "] must be a DNS name such as"
+                        + " dapr-guard.dapr-guard.svc, was '" + name + "'");
+            }
+        }
+        atLeast("dapr-guard.tls.ca-validity", required("dapr-guard.tls.ca-validity", caValidity), Duration.ofDays(1));
+        atLeast("dapr-guard.tls.serving-validity", required("dapr-guard.tls.serving-validity", servingValidity),
+                Duration.ofHours(1));
+        atLeast("dapr-guard.tls.reload-interval", required("dapr-guard.tls.reload-interval", reloadInterval),
+                Duration.ofMillis(100));
+        if (caValidity.compareTo(servingValidity) < 0) {
+            throw new IllegalArgumentException("dapr-guard.tls.ca-validity must be at least "
+                    + "dapr-guard.tls.serving-validity");
+        }
     }
 }

@@ -160,7 +160,7 @@ class OptionalObjectsTest {
                 .asString()).isEqualTo("25%");
         assertThat(env(manifests.container(), "JAVA_TOOL_OPTIONS"))
                 .startsWith("-XX:MaxRAMPercentage=60 -XX:MinRAMPercentage=60 -XX:InitialRAMPercentage=60 ")
-                .endsWith(" -Djava.io.tmpdir=/tmp -XX:ActiveProcessorCount=2");
+                .endsWith(" -Djava.io.tmpdir=/tmp -Dspring.aot.enabled=true -XX:ActiveProcessorCount=2");
         assertThat(RestrictedProfile.violations(podSpec)).isEmpty();
     }
 

@@ -11,15 +11,12 @@ import io.daprguard.rules.Action;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 /** A bad setting stops start-up with a message that names it; good ones reach the policy. */
 class DaprGuardPropertiesTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(DaprGuardConfiguration.class);
 
     @Test
@@ -157,8 +154,8 @@ class DaprGuardPropertiesTest {
     @Test
     void badAuditSettingsFailStartup() {
         assertStartupFails("dapr-guard.audit.interval=30s", "dapr-guard.audit.interval must be between 1m and 24h");
-        assertStartupFails("dapr-guard.audit.page-size=0", "audit.pageSize");
-        assertStartupFails("dapr-guard.audit.qps=0", "audit.qps");
+        assertStartupFails("dapr-guard.audit.page-size=0", "dapr-guard.audit.page-size must be between 1 and 5000, was 0");
+        assertStartupFails("dapr-guard.audit.qps=0", "dapr-guard.audit.qps must be between 0.1 and 1000, was 0");
     }
 
     @Test
@@ -190,7 +187,8 @@ class DaprGuardPropertiesTest {
                 "dapr-guard.rightsizing.memory-limit-ceiling must be a positive Kubernetes quantity such as 64Mi, was 8GB");
         assertStartupFails("dapr-guard.rightsizing.memory-limit-floor=16Gi", "dapr-guard.rightsizing: a floor is above its "
                 + "ceiling");
-        assertStartupFails("dapr-guard.rightsizing.oom-factor=0.5", "rightsizing.oomFactor");
+        assertStartupFails("dapr-guard.rightsizing.oom-factor=0.5",
+                "dapr-guard.rightsizing.oom-factor must be between 1 and 4, was 0.5");
         assertStartupFails("dapr-guard.rightsizing.min-history=8d", "dapr-guard.rightsizing.min-history (PT192H) is "
                 + "longer than the window (PT168H): no recommendation could ever be made");
         assertStartupFails("dapr-guard.rightsizing.apply=defaults", "dapr-guard.rightsizing.apply=defaults needs the "
@@ -205,8 +203,7 @@ class DaprGuardPropertiesTest {
     @Test
     void theAuditStartsWithoutACluster() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-                .withUserConfiguration(DaprGuardConfiguration.class, AuditConfiguration.class)
+                    .withUserConfiguration(DaprGuardConfiguration.class, AuditConfiguration.class)
                 .withBean(io.micrometer.core.instrument.MeterRegistry.class,
                         io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
                 .withSystemProperties("kubernetes.master=http://127.0.0.1:1", "kubernetes.auth.tryKubeConfig=false",
@@ -214,7 +211,8 @@ class DaprGuardPropertiesTest {
                 .withPropertyValues("dapr-guard.audit.enabled=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(io.daprguard.cluster.ClusterAuditService.class).leading()).isFalse();
+                    assertThat(context.getBean(AuditConfiguration.ClusterAudit.class).running())
+                            .hasValueSatisfying(audit -> assertThat(audit.leading()).isFalse());
                 });
     }
 

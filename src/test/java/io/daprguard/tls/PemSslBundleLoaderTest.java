@@ -41,6 +41,7 @@ class PemSslBundleLoaderTest {
         assertThat(bundle.getOptions().getCiphers()).as("JDK defaults").isNull();
         assertThat(bundle.getStores().getTrustStore()).as("no client authentication").isNull();
         KeyStore keyStore = bundle.getStores().getKeyStore();
+        assertThat(keyStore.getType()).as("in memory, without PKCS12's key derivation").isEqualTo("JKS");
         List<String> aliases = Collections.list(keyStore.aliases());
         assertThat(aliases).hasSize(1);
         assertThat(keyStore.isKeyEntry(aliases.get(0))).isTrue();

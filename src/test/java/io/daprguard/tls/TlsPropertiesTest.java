@@ -53,7 +53,7 @@ class TlsPropertiesTest {
         runner.withPropertyValues("dapr-guard.tls.reload-interval=99ms")
             .run((context) -> assertThat(context).getFailure()
                 .rootCause()
-                .hasMessageContaining("reloadInterval"));
+                .hasMessage("dapr-guard.tls.reload-interval must be at least 100ms, was 99ms"));
     }
 
     @Test
@@ -77,8 +77,8 @@ class TlsPropertiesTest {
         runner.withPropertyValues("dapr-guard.tls.dns-names=dapr-guard.svc,not a host")
             .run((context) -> assertThat(context).getFailure()
                 .rootCause()
-                .hasMessageContaining("dnsNames[1]")
-                .hasMessageContaining("must be a DNS name"));
+                .hasMessage("dapr-guard.tls.dns-names[1] must be a DNS name such as dapr-guard.dapr-guard.svc, was"
+                        + " 'not a host'"));
     }
 
     @Test
@@ -92,7 +92,8 @@ class TlsPropertiesTest {
     @Test
     void rejectsATooShortServingValidity() {
         runner.withPropertyValues("dapr-guard.tls.serving-validity=10m")
-            .run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("servingValidity"));
+            .run((context) -> assertThat(context).getFailure().rootCause()
+                .hasMessage("dapr-guard.tls.serving-validity must be at least 1h, was 10m"));
     }
 
     @Configuration(proxyBeanMethods = false)
