@@ -199,7 +199,8 @@ class ChartDefaultsTest {
                 + " -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50"
                 + " -XX:MaxDirectMemorySize=64m -Xss512k"
                 + " -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop"
-                + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Djava.io.tmpdir=/tmp"
+                + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+                + " -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -Djava.io.tmpdir=/tmp"
                 + " -Dspring.aot.enabled=true");
         // The chart replaces the image's JAVA_TOOL_OPTIONS: by default it must be the very same list.
         Matcher image = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(Path.of("Dockerfile")));
