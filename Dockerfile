@@ -29,7 +29,7 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
-# JVM options, container-aware: the heap is 25 % of the memory limit, 80 MiB of the chart's 320Mi
+# JVM options, container-aware: the heap is 31 % of the memory limit, 79 MiB of the chart's 256Mi
 # (Min/Max/InitialRAMPercentage together, as the JVM otherwise keeps a 126 MiB floor under small limits; the live
 # set is about 30 MiB, and with -XX:NewRatio=1 a 64 MiB heap left the old generation too small: a full collection
 # every 0.1 s at 256 connections, bench/README.md "Memory"), the rest is the AOT cache, metaspace, code cache, JIT
@@ -64,7 +64,7 @@ COPY --from=build /layers/application/ ./
 # review"). Its conditions were settled in the build; the server decides what its settings switch at run time.
 # Certificates come from a mounted Secret: the image never generates them. /tmp must be writable (an emptyDir
 # when the root filesystem is read-only).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -Djava.io.tmpdir=/tmp -Dspring.aot.enabled=true" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=31 -XX:MinRAMPercentage=31 -XX:InitialRAMPercentage=31 -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -XX:MaxDirectMemorySize=64m -Xss512k -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,12m~stop -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -Djava.io.tmpdir=/tmp -Dspring.aot.enabled=true" \
     DAPR_GUARD_TLS_DIR=/etc/dapr-guard/tls \
     DAPR_GUARD_TLS_GENERATE=false \
     MALLOC_ARENA_MAX=2
@@ -79,9 +79,9 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:Initi
 # its context is up, so that the recorded run only reads them, as a pod reads its mounted Secret: generating them
 # loads Bouncy Castle, whose signed jars cannot be cached, and a cached class that refers to it would load and verify
 # those jars at every start (bench/README.md, "The first review").
-RUN java -Dspring.context.exit=onRefresh -XX:MaxRAM=320m -jar dapr-guard.jar --dapr-guard.tls.dir=/tmp/aot-training \
+RUN java -Dspring.context.exit=onRefresh -XX:MaxRAM=256m -jar dapr-guard.jar --dapr-guard.tls.dir=/tmp/aot-training \
       --dapr-guard.tls.generate=true --server.port=0 --management.server.port=0 >/tmp/aot-training.log 2>&1 \
- && java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -jar dapr-guard.jar --dapr-guard.aot-training=true \
+ && java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=256m -jar dapr-guard.jar --dapr-guard.aot-training=true \
       --dapr-guard.tls.dir=/tmp/aot-training --dapr-guard.tls.generate=false --server.port=0 \
       --management.server.port=0 --dapr-guard.shutdown.drain-period=0s \
       --dapr-guard.limits.max-concurrent-reviews=1 >>/tmp/aot-training.log 2>&1 \

@@ -15,7 +15,7 @@
 #      Components, Configurations, the Dapr control plane; chunked lists (limit/continue) of pre-rendered objects;
 #      the PolicyReport CRD; the Lease. It logs every call, so list calls are counted where they arrive.
 #   3. Starts dapr-guard exactly as the image and the chart run it (the Dockerfile's extracted layers, its AOT
-#      cache training run, its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the chart's 320Mi limit), with the audit on
+#      cache training run, its JAVA_TOOL_OPTIONS, -XX:MaxRAM=256m for the chart's 256Mi limit), with the audit on
 #      as the chart turns it on (page size 500, 20 calls/s, 1 000 results per report, kube-system and the release
 #      namespace excluded) and a kubeconfig naming the fake; interval 1m (the chart's is 10m: the interval does not
 #      change what one run costs, it only fits more runs into the measurement); first run 30 s after it leads.
@@ -30,7 +30,8 @@
 #
 # Environment: BENCH_PORT / BENCH_MGMT_PORT (default 8443 / 9090), AUDIT_API_PORT (the fake, default 18080),
 # AUDIT_CONNECTIONS (default 32), AUDIT_NAMESPACES (default 200), AUDIT_JAR (a built dapr-guard.jar: no build),
-# AUDIT_JFR=1 (a JFR recording of the server, settings=profile, into the raw directory).
+# AUDIT_JFR=1 (a JFR recording of the server, settings=profile, into the raw directory), AUDIT_DOCKERFILE (the
+# Dockerfile whose JAVA_TOOL_OPTIONS and environment to use), IMAGE_MAX_RAM and IMAGE_CGROUP (bench/lib/image.sh).
 # Needs python3, curl, ports free. The fake API server and the load generator run on the same machine.
 set -euo pipefail
 
@@ -66,7 +67,7 @@ python3 bench/lib/fake_apiserver.py "$APORT" "$WORK/kubeconfig" "$RAW/calls.log"
 FAKE_PID=$!
 await_port "$APORT" 120 || { log "the fake API server did not start"; cat "$RAW/fake-apiserver.log" >&2; exit 1; }
 
-image_prepare "$JAR" Dockerfile
+image_prepare "$JAR" "${AUDIT_DOCKERFILE:-Dockerfile}"
 JFR=()
 [ "${AUDIT_JFR:-0}" = 1 ] && JFR=(-XX:StartFlightRecording=filename="$RAW/server.jfr",settings=profile,dumponexit=true)
 

@@ -10,8 +10,8 @@
 #   1. Builds target/dapr-guard.jar and the test classes (the load client io.daprguard.load.ReviewLoad and the
 #      baseline io.daprguard.load.BaselineServer live in src/test/java), writes the review bodies.
 #   2. Fresh replica: starts dapr-guard exactly as the image and the chart run it (the Dockerfile's extracted
-#      layers, its AOT cache training run and -XX:AOTCache (JDK 25+), its JAVA_TOOL_OPTIONS, -XX:MaxRAM=320m for the
-#      chart's 320Mi memory limit, GC logging to count full collections), times its first review from the launch,
+#      layers, its AOT cache training run and -XX:AOTCache (JDK 25+), its JAVA_TOOL_OPTIONS, -XX:MaxRAM=256m for the
+#      chart's 256Mi memory limit, GC logging to count full collections), times its first review from the launch,
 #      and within 5 s of it opens 256 connections on /mutate for 30 s (the load client primes its own TLS path
 #      against the baseline meanwhile, so that only the server is fresh): p50, p99 and max per 5-s slice.
 #   3. Starts the baseline beside it (the JDK's HttpsServer with a fixed answer, same JVM options, port 8444).
@@ -33,7 +33,7 @@
 # To measure another build the same way (a "before" run): BURST_JAR (a built dapr-guard.jar; no build then),
 # BURST_DOCKERFILE (the Dockerfile whose JAVA_TOOL_OPTIONS and SPRING_* settings to use), BURST_BASELINE=0 (skip
 # the baseline), BURST_LABEL (added to the report's name), IMAGE_MAX_RAM (the memory limit to emulate, default
-# 320m, the chart's), IMAGE_CGROUP (a memory cgroup to start the server in: a real limit; bench/lib/image.sh).
+# 256m, the chart's), IMAGE_CGROUP (a memory cgroup to start the server in: a real limit; bench/lib/image.sh).
 # Needs python3, keytool (any JDK), ports free. The load generator runs on the same machine as the server.
 set -euo pipefail
 

@@ -20,7 +20,7 @@
 #      `promtool tsdb create-blocks-from openmetrics` (Debian's prometheus 2.42).
 #   4. Starts Prometheus on that data (retention 15d, so 18-hour blocks, nothing to compact; query log on).
 #   5. For apply=off, then apply=defaults, a fresh dapr-guard started as the image and the chart run it (the
-#      Dockerfile's layers, JAVA_TOOL_OPTIONS, AOT cache, -XX:MaxRAM=320m), audit on as the chart sets it, with
+#      Dockerfile's layers, JAVA_TOOL_OPTIONS, AOT cache, -XX:MaxRAM=256m), audit on as the chart sets it, with
 #      rightsizing.prometheus.url; first audit run 30 s after it leads, interval 10m (the chart's: no second run
 #      inside the measurement):
 #        a. "audit": from ready, 1 000 reviews/s offered on /mutate (Poisson, RS_CONNECTIONS HTTP/1.1 keep-alive

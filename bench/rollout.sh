@@ -11,7 +11,7 @@
 #   1. Builds target/dapr-guard.jar and the test classes (the load client io.daprguard.load.ReviewLoad), unless
 #      ROLLOUT_JAR names a built jar (another commit, for a before/after comparison in one sitting).
 #   2. Starts three replicas exactly as the image and the chart run them (bench/lib/image.sh: the Dockerfile's layers,
-#      JAVA_TOOL_OPTIONS and AOT cache, -XX:MaxRAM=320m), sharing one certificate, each with the chart's drain period
+#      JAVA_TOOL_OPTIONS and AOT cache, -XX:MaxRAM=256m), sharing one certificate, each with the chart's drain period
 #      (shutdown.drainPeriodSeconds, 5 s).
 #   3. haproxy in TCP mode in front of them, as a Service is: a connection stays with the replica it was opened to
 #      (kube-proxy's conntrack), new connections go round robin to the replicas whose /readyz answers 200, checked

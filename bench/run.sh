@@ -14,8 +14,8 @@
 #   2. Writes the review bodies (bench/gen_bodies.py -> bench/bodies/).
 #   3. JMH: PolicyEngine.review, AdmissionHandler.handle and the codec, one thread (= per core).
 #   4. Starts the server as the container does: the Dockerfile's extracted layers and JarLauncher, its
-#      JAVA_TOOL_OPTIONS (platform threads, as application.yaml sets), the 320Mi memory limit emulated with
-#      -XX:MaxRAM=320m, certificates generated into a temp dir, drain period 0s. Java is Temurin 25 from
+#      JAVA_TOOL_OPTIONS (platform threads, as application.yaml sets), the 256Mi memory limit emulated with
+#      -XX:MaxRAM=256m, certificates generated into a temp dir, drain period 0s. Java is Temurin 25 from
 #      /usr/lib/jvm/temurin-25-jdk-amd64 when present, else `java`. HTTP/2 (off in the image: it stalls under
 #      concurrent streams) is turned on here only for the HTTP/2 rows beside the HTTP/1.1 ones the apiserver
 #      uses. Measures the time from launch to the first served review, Spring's "Started ... in X seconds", and
@@ -256,11 +256,11 @@ if [ "$AOT_JDK" = 1 ]; then
   t0=$(date +%s%N)
   # As the Dockerfile: the certificates made by a start that exits once its context is up, then the recorded run,
   # which only reads them.
-  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" "$JAVA" -XX:MaxRAM=320m -Dspring.context.exit=onRefresh \
+  if (cd "$WORK/app" && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" "$JAVA" -XX:MaxRAM=256m -Dspring.context.exit=onRefresh \
       -jar dapr-guard.jar --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=true --server.port=0 \
       --management.server.port=0 >"$RAW/aot-certificates.log" 2>&1 \
       && env JAVA_TOOL_OPTIONS="$DOCKER_JTO" \
-      "$JAVA" -XX:MaxRAM=320m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -jar dapr-guard.jar \
+      "$JAVA" -XX:MaxRAM=256m -XX:AOTCacheOutput="$WORK/app/dapr-guard.aot" -jar dapr-guard.jar \
       --dapr-guard.aot-training=true --dapr-guard.tls.dir="$WORK/aot-training" --dapr-guard.tls.generate=false \
       --server.port=0 --management.server.port=0 --dapr-guard.shutdown.drain-period=0s \
       --dapr-guard.limits.max-concurrent-reviews=1) >"$RAW/aot-training.log" 2>&1 \
@@ -301,7 +301,7 @@ launch() {
   (
     cd "$dir"
     exec env JAVA_TOOL_OPTIONS="$LAUNCH_JTO" ${LAUNCH_ENV[@]+"${LAUNCH_ENV[@]}"} \
-      "$JAVA" -XX:MaxRAM=320m ${jvm[@]+"${jvm[@]}"} "${cmd[@]}" \
+      "$JAVA" -XX:MaxRAM=256m ${jvm[@]+"${jvm[@]}"} "${cmd[@]}" \
       --dapr-guard.tls.dir="$certs" --dapr-guard.shutdown.drain-period=0s --server.http2.enabled=true \
       --server.port="$PORT" --management.server.port="$MPORT" ${app[@]+"${app[@]}"}
   ) >>"$SERVER_LOG" 2>&1 &

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 
-CHART_LIMIT_MIB = 320       # the chart's memory limit (resources.limits.memory: 320Mi)
+CHART_LIMIT_MIB = 256       # the chart's memory limit (resources.limits.memory: 256Mi)
 RSS_TARGET_MIB = 256        # the performance targets' RSS under load (bench/README.md)
 P99_RATIO_LIMIT = 2.0       # admission p99 during a run at most twice the p99 without
 RATE_RATIO_LIMIT = 0.8      # admission throughput during a run at least 80 % of the throughput without

@@ -6,7 +6,7 @@
 #                                  environment (SPRING_ENV); its AOT cache training run on JDK 25+ (AOT), as that
 #                                  Dockerfile trains it (reviews the server sends itself, or an older context start)
 #   image_start SERVER_LOG GC_LOG [ARG...]
-#                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 320m, the
+#                                  starts it from $WORK/app with -XX:MaxRAM=$IMAGE_MAX_RAM (default 256m, the
 #                                  chart's memory limit), the certificates in $WORK/certs, drain period IMAGE_DRAIN
 #                                  (default 0 s) and the given application arguments; IMAGE_JVM_EXTRA (an array) adds JVM options and
 #                                  IMAGE_ENV (an array) environment variables; IMAGE_RSS_FILE set: VmRSS/VmHWM every
@@ -19,7 +19,7 @@
 #                                  the same, returning at once (a fresh replica's first review is timed from here)
 #   await_port PORT SECONDS        waits until something listens on 127.0.0.1:PORT
 
-IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-320m}
+IMAGE_MAX_RAM=${IMAGE_MAX_RAM:-256m}
 IMAGE_DRAIN=${IMAGE_DRAIN:-0s}
 # A cgroup (v1 memory controller directory, or v2 directory) the server is started in, so that a real memory limit
 # applies as in the container: e.g. mkdir /sys/fs/cgroup/memory/dapr-guard && echo 256M >.../memory.limit_in_bytes.

@@ -322,8 +322,8 @@ def targets():
     small_peak = small[0]["vmhwm_kb"] / MIB if small else None
     ok = None if hwm is None else hwm <= 256
     share = re.search(r"MaxRAMPercentage=(\d+)", M.get("jto", ""))
-    heap = f"{share.group(1)} % = {320 * int(share.group(1)) // 100} MiB" if share else "?"
-    lines.append((f"RSS ≤ 256 MiB under load (chart: 320Mi limit, -XX:MaxRAM=320m here, heap {heap})",
+    heap = f"{share.group(1)} % = {256 * int(share.group(1)) // 100} MiB" if share else "?"
+    lines.append((f"RSS ≤ 256 MiB under load (chart: 256Mi limit, -XX:MaxRAM=256m here, heap {heap})",
                   f"peak RSS (VmHWM) with typical-size pods only (run 1, before any 100 KB / 1 MB pod) "
                   f"**{fmt(small_peak)} MiB**; over all phases incl. 1 MB pods **{fmt(hwm)} MiB**", ok))
 
@@ -383,7 +383,7 @@ def main():
     p(f"| kernel | {M.get('kernel')} |")
     p(f"| JDK (server and JMH) | {M.get('java_version')} (`{M.get('java')}`) |")
     p(f"| server | the image's layout and AOT cache (Dockerfile), `JAVA_TOOL_OPTIONS={M.get('jto')}`, "
-      f"`-XX:MaxRAM=320m` (the chart's 320Mi limit), HTTPS (HTTP/2 and "
+      f"`-XX:MaxRAM=256m` (the chart's 256Mi limit), HTTPS (HTTP/2 and "
       f"HTTP/1.1) on 8443 |")
     p(f"| load tools | {M.get('h2load')}, {M.get('wrk')}; on the same machine as the server |")
     p(f"| load average | start {M.get('loadavg_start')}, end {M.get('loadavg_end')} |")
@@ -485,7 +485,7 @@ def main():
           f"1 MB pod): **{small[0]['vmhwm_kb'] / MIB:.0f} MiB**")
     if mem:
         p(f"- Peak RSS under load, all phases (incl. 100 KB and 1 MB pods): **{mem[-1]['vmhwm_kb'] / MIB:.0f} MiB** "
-          f"(budget 256 MiB; container limit 320 MiB)")
+          f"(budget 256 MiB; container limit 256 MiB)")
     variants = [r for r in ROWS if r.get("type") == "memory-variant"]
     if variants:
         p("\nOther memory settings (measured only, nothing changed in the image): same load, one run each "

@@ -106,7 +106,7 @@ public final class KubeApi implements ClusterReader, AutoCloseable {
      *
      * <p>Each page is parsed as it streams in, one item at a time: only the item being judged is a tree in memory,
      * never the page (a page of 500 pods is about 4 MB of JSON and took some 30 MB as one tree, more than the heap
-     * of a 320Mi container has to spare under admission load).
+     * of a 256Mi container has to spare under admission load).
      */
     @Override
     public void list(ApiKind kind, String namespace, String labelSelector, Consumer<ObjectNode> each)

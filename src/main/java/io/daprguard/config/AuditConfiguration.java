@@ -13,6 +13,7 @@ import io.daprguard.rightsizing.RecommendationStore;
 import io.daprguard.rightsizing.RightSizer;
 import io.daprguard.rightsizing.RightSizingMetrics;
 import io.daprguard.rightsizing.UsageSource;
+import io.daprguard.rules.SidecarDefaultsSource;
 import io.daprguard.rules.SidecarSizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -54,13 +55,18 @@ public class AuditConfiguration {
         RecommendationStore store = recommendationStore(properties, policy, sizer, registry);
         ClusterAuditService service = clusterAuditService(properties, policy, metrics, sizer, store);
         service.start();
-        return new ClusterAudit(service);
+        return new ClusterAudit(service, store == null ? SidecarDefaultsSource.POLICY : store);
     }
 
-    /** The running audit, if {@code dapr-guard.audit.enabled}; closing it stops the audit. */
-    public record ClusterAudit(ClusterAuditService service) implements AutoCloseable {
+    /**
+     * The running audit, if {@code dapr-guard.audit.enabled}; closing it stops the audit.
+     *
+     * @param defaults the sidecar defaults the admission engine gives a pod: the recommendations the leader publishes
+     *     with {@code rightsizing.apply: defaults}, else the policy's
+     */
+    public record ClusterAudit(ClusterAuditService service, SidecarDefaultsSource defaults) implements AutoCloseable {
 
-        static final ClusterAudit OFF = new ClusterAudit(null);
+        static final ClusterAudit OFF = new ClusterAudit(null, SidecarDefaultsSource.POLICY);
 
         /** The audit, unless it is off. */
         public Optional<ClusterAuditService> running() {

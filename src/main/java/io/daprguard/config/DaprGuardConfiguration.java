@@ -5,7 +5,6 @@ import io.daprguard.admission.AdmissionReviewCodec;
 import io.daprguard.admission.AdmissionSettings;
 import io.daprguard.policy.Policy;
 import io.daprguard.policy.PolicyEngine;
-import io.daprguard.rules.SidecarDefaultsSource;
 import java.time.Clock;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -36,13 +35,13 @@ public class DaprGuardConfiguration {
      * recommended defaults.
      */
     @Bean
-    PolicyEngine policyEngine(DaprGuardProperties properties, ObjectProvider<SidecarDefaultsSource> defaults) {
+    PolicyEngine policyEngine(DaprGuardProperties properties, ObjectProvider<AuditConfiguration.ClusterAudit> audit) {
         if (!properties.nativeRules().isEmpty()) {
             log.info("dapr-guard admission: left to the kube-apiserver's native policies: {}",
                     new TreeSet<>(properties.nativeRules()));
         }
         return new PolicyEngine(properties.toAdmissionPolicy(), Clock.systemUTC(),
-                defaults.getIfAvailable(() -> SidecarDefaultsSource.POLICY));
+                audit.getIfAvailable(() -> AuditConfiguration.ClusterAudit.OFF).defaults());
     }
 
     @Bean

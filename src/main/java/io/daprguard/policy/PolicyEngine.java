@@ -85,6 +85,11 @@ public final class PolicyEngine implements Reviewer {
         this.running = running;
     }
 
+    /** Where this engine takes a pod's sidecar defaults from. */
+    public SidecarDefaultsSource defaults() {
+        return defaults;
+    }
+
     /**
      * This engine for pods that already run (the cluster audit): a rule then says what to do about a running pod,
      * not why its creation is refused.

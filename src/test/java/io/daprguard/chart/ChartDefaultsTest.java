@@ -194,7 +194,7 @@ class ChartDefaultsTest {
     @Test
     void jvmIsSizedToTheContainer() throws IOException {
         String options = env(manifests.container(), "JAVA_TOOL_OPTIONS");
-        assertThat(options).isEqualTo("-XX:MaxRAMPercentage=25 -XX:MinRAMPercentage=25 -XX:InitialRAMPercentage=25"
+        assertThat(options).isEqualTo("-XX:MaxRAMPercentage=31 -XX:MinRAMPercentage=31 -XX:InitialRAMPercentage=31"
                 + " -XX:+UseParallelGC -XX:NewRatio=1 -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000"
                 + " -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50"
                 + " -XX:MaxDirectMemorySize=64m -Xss512k"
@@ -213,7 +213,7 @@ class ChartDefaultsTest {
         JsonNode resources = manifests.container().path("resources");
         assertThat(resources.path("requests").path("cpu").asString()).isEqualTo("100m");
         assertThat(resources.path("requests").path("memory").asString()).isEqualTo("256Mi");
-        assertThat(resources.path("limits").path("memory").asString()).isEqualTo("320Mi");
+        assertThat(resources.path("limits").path("memory").asString()).isEqualTo("256Mi");
         assertThat(resources.path("limits").has("cpu")).as("no CPU limit: throttling adds admission latency")
                 .isFalse();
     }

@@ -216,6 +216,32 @@ class DaprGuardPropertiesTest {
                 });
     }
 
+    /**
+     * {@code rightsizing.apply: defaults}: the admission engine takes each pod's sidecar defaults from the
+     * recommendations the audit publishes; without it, or without the audit, from the policy.
+     */
+    @Test
+    void appliedRecommendationsReachTheAdmissionEngine() {
+        ApplicationContextRunner audit = new ApplicationContextRunner()
+                .withUserConfiguration(DaprGuardConfiguration.class, AuditConfiguration.class)
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withSystemProperties("kubernetes.master=http://127.0.0.1:1", "kubernetes.auth.tryKubeConfig=false",
+                        "kubernetes.auth.tryServiceAccount=false")
+                .withPropertyValues("dapr-guard.audit.enabled=true",
+                        "dapr-guard.rightsizing.prometheus.url=http://127.0.0.1:1");
+        audit.withPropertyValues("dapr-guard.rightsizing.apply=defaults").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(PolicyEngine.class).defaults())
+                    .isInstanceOf(io.daprguard.rightsizing.RecommendationStore.class)
+                    .isSameAs(context.getBean(AuditConfiguration.ClusterAudit.class).defaults());
+        });
+        audit.run(context -> assertThat(context.getBean(PolicyEngine.class).defaults())
+                .isSameAs(io.daprguard.rules.SidecarDefaultsSource.POLICY));
+        runner.run(context -> assertThat(context.getBean(PolicyEngine.class).defaults())
+                .isSameAs(io.daprguard.rules.SidecarDefaultsSource.POLICY));
+    }
+
     @Test
     void nativeRulesAreLeftToTheApiserverAtAdmissionButStillAudited() {
         runner.withPropertyValues("dapr-guard.native-rules=config-mtls,log-level").run(context -> {

@@ -90,10 +90,10 @@ class DockerfileTest {
         // The certificates are made by a first start that exits when its context is up; the recorded run reads them
         // (generating loads Bouncy Castle, whose signed jars the cache cannot hold).
         String[] steps = training.replaceAll("\\s+", " ").split(" && ");
-        assertThat(steps[0]).startsWith("RUN java -Dspring.context.exit=onRefresh -XX:MaxRAM=320m -jar dapr-guard.jar")
+        assertThat(steps[0]).startsWith("RUN java -Dspring.context.exit=onRefresh -XX:MaxRAM=256m -jar dapr-guard.jar")
                 .contains("--dapr-guard.tls.dir=/tmp/aot-training").contains("--dapr-guard.tls.generate=true")
                 .doesNotContain("AOTCache");
-        assertThat(steps[1]).startsWith("java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=320m -jar dapr-guard.jar")
+        assertThat(steps[1]).startsWith("java -XX:AOTCacheOutput=/app/dapr-guard.aot -XX:MaxRAM=256m -jar dapr-guard.jar")
                 .contains("--dapr-guard.aot-training=true").contains("--dapr-guard.limits.max-concurrent-reviews=1")
                 .contains("--dapr-guard.shutdown.drain-period=0s").contains("--dapr-guard.tls.generate=false")
                 .contains("--dapr-guard.tls.dir=/tmp/aot-training");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A burst against the server as the chart runs it: a forked JVM with the image's JVM options (read from the
- * Dockerfile) and the chart's memory limit ({@code -XX:MaxRAM=320m}), then a few thousand reviews over 128
+ * Dockerfile) and the chart's memory limit ({@code -XX:MaxRAM=256m}), then a few thousand reviews over 128
  * concurrent HTTP/1.1 connections the way the kube-apiserver sends them. Every review must get a well-formed
  * AdmissionReview with its uid (patched, or code 429 when refused), and the JVM must still be alive and healthy.
  * Nothing here is timed: the benchmark (bench/burst.sh) measures.

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * dapr-guard in a forked JVM, as the chart runs it: the image's JVM options (read from the Dockerfile, Spring's
- * build-time context included), the chart's memory limit ({@code -XX:MaxRAM=320m}), Temurin 25 when it is installed
+ * build-time context included), the chart's memory limit ({@code -XX:MaxRAM=256m}), Temurin 25 when it is installed
  * (the image's JVM), the test classpath (target/classes, with what the build's AOT processing generated).
  */
 final class ServerProcess implements AutoCloseable {
@@ -43,7 +43,7 @@ final class ServerProcess implements AutoCloseable {
         String java = Files.isExecutable(TEMURIN_25) ? TEMURIN_25.toString()
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         command.add(java);
-        command.add("-XX:MaxRAM=320m");
+        command.add("-XX:MaxRAM=256m");
         command.addAll(imageJvmOptions(java.equals(TEMURIN_25.toString())));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.daprguard.DaprGuardApplication",
