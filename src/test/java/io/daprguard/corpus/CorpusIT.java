@@ -11,11 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -65,6 +67,8 @@ class CorpusIT {
 
     private static HttpClient http1;
 
+    private static SSLContext tls;
+
     /** Once the server has started (and so generated its CA): clients that trust only that CA. */
     @BeforeEach
     void clients() throws Exception {
@@ -72,6 +76,7 @@ class CorpusIT {
             return;
         }
         SSLContext context = TestClients.trustingOnly(certs);
+        tls = context;
         http1 = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(TIMEOUT).build();
     }
@@ -86,10 +91,10 @@ class CorpusIT {
     void everyCaseGetsAnAllowedWellFormedAnswer(CorpusCase corpusCase, Webhook webhook) {
         assumeTrue(corpusCase.knownIssue() == null, () -> "known issue: " + corpusCase.knownIssue());
         CorpusCase.Body body = corpusCase.body();
-        HttpResponse<byte[]> response = assertTimeoutPreemptively(TIMEOUT.multipliedBy(2),
+        Answer response = assertTimeoutPreemptively(TIMEOUT.multipliedBy(2),
                 () -> post(corpusCase, webhook, body), () -> corpusCase + " " + webhook + " took too long");
-        Answers.check(corpusCase, webhook, body, corpusCase.httpStatuses(webhook), response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(""), response.body());
+        Answers.check(corpusCase, webhook, body, corpusCase.httpStatuses(webhook), response.status(),
+                response.contentType(), response.body());
     }
 
     @Order(2)
@@ -106,8 +111,15 @@ class CorpusIT {
                         + "{\"uid\":\"0d2f5a4e-3c1b-4f7e-9a8d-6b5c4e3d2f10\",\"allowed\":true,\"patchType\":\"JSONPatch\"");
     }
 
-    private HttpResponse<byte[]> post(CorpusCase corpusCase, Webhook webhook, CorpusCase.Body body) throws Exception {
+    /** An HTTP answer: its status, Content-Type and body. */
+    private record Answer(int status, String contentType, byte[] body) {
+    }
+
+    private Answer post(CorpusCase corpusCase, Webhook webhook, CorpusCase.Body body) throws Exception {
         byte[] bytes = body.bytes();
+        if (!corpusCase.unannounced() && corpusCase.httpStatuses(webhook).contains(413)) {
+            return announcedOverTheLimit(webhook, bytes, corpusCase.contentType());
+        }
         HttpRequest.BodyPublisher publisher = corpusCase.unannounced()
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
                 : HttpRequest.BodyPublishers.ofByteArray(bytes);
@@ -117,6 +129,36 @@ class CorpusIT {
         if (corpusCase.contentType() != null) {
             request.header("Content-Type", corpusCase.contentType());
         }
-        return http1.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http1.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
+    }
+
+    /**
+     * A body announced over the limit, sent as curl sends a large one: the headers with "Expect: 100-continue", the
+     * body only if the server asks for it. The server answers 413 from Content-Length and closes the connection; a
+     * client that uploads meanwhile may see the reset before the answer (a race in TCP that this test lost once with
+     * the JDK's client, as AdmissionOverTlsIT did before it). Over a raw TLS socket, as there.
+     */
+    private Answer announcedOverTheLimit(Webhook webhook, byte[] bytes, String contentType) throws Exception {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String headers = "POST /" + webhook.configName() + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+                    + (contentType != null ? "Content-Type: " + contentType + "\r\n" : "")
+                    + "Content-Length: " + bytes.length + "\r\nExpect: 100-continue\r\n\r\n";
+            socket.getOutputStream().write(headers.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] answer = socket.getInputStream().readAllBytes();
+            String text = new String(answer, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            assertThat(end).as("a complete answer: %s", text).isPositive();
+            String head = text.substring(0, end);
+            assertThat(head).as("the answer, not 100 Continue").doesNotStartWith("HTTP/1.1 100");
+            assertThat(head.toLowerCase(java.util.Locale.ROOT)).as("a body that is not chunked")
+                    .doesNotContain("transfer-encoding: chunked");
+            java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(.*)$").matcher(head);
+            return new Answer(Integer.parseInt(head.substring(9, 12)), type.find() ? type.group(1).strip() : "",
+                    java.util.Arrays.copyOfRange(answer, end + 4, answer.length));
+        }
     }
 }
