@@ -151,7 +151,9 @@ public record DaprGuardProperties(
 
         public Limits {
             between("dapr-guard.limits.max-concurrent-reviews", maxConcurrentReviews, 1, 10_000);
-            required("dapr-guard.limits.max-wait", maxWait);
+            if (required("dapr-guard.limits.max-wait", maxWait).isNegative() || maxWait.toSeconds() > 30) {
+                throw new IllegalArgumentException("dapr-guard.limits.max-wait must be between 0 and 30s, was " + maxWait);
+            }
             between("dapr-guard.limits.worker-threads", workerThreads, 1, 512);
         }
     }
@@ -258,14 +260,8 @@ public record DaprGuardProperties(
             between("dapr-guard.rightsizing.oom-factor", oomFactor, 1, 4);
             between("dapr-guard.rightsizing.min-samples", minSamples, 1, Long.MAX_VALUE);
             between("dapr-guard.rightsizing.relative-threshold", relativeThreshold, 0, 10);
-            if (window != null && (window.compareTo(Duration.ofHours(1)) < 0 || window.compareTo(Duration.ofDays(90)) > 0)) {
-                throw new IllegalArgumentException("dapr-guard.rightsizing.window must be between 1h and 90d, was "
-                        + window);
-            }
-            if (halfLife != null && (halfLife.compareTo(Duration.ofHours(1)) < 0 || halfLife.compareTo(Duration.ofDays(30)) > 0)) {
-                throw new IllegalArgumentException("dapr-guard.rightsizing.half-life must be between 1h and 30d, was "
-                        + halfLife);
-            }
+            between("dapr-guard.rightsizing.window", window, Duration.ofHours(1), Duration.ofDays(90));
+            between("dapr-guard.rightsizing.half-life", halfLife, Duration.ofHours(1), Duration.ofDays(30));
             if (window != null && minHistory != null && minHistory.compareTo(window) > 0) {
                 throw new IllegalArgumentException("dapr-guard.rightsizing.min-history (" + minHistory + ") is longer "
                         + "than the window (" + window + "): no recommendation could ever be made");
@@ -353,7 +349,10 @@ public record DaprGuardProperties(
     public record Shutdown(@DefaultValue("5s") Duration drainPeriod) {
 
         public Shutdown {
-            required("dapr-guard.shutdown.drain-period", drainPeriod);
+            if (required("dapr-guard.shutdown.drain-period", drainPeriod).isNegative() || drainPeriod.toMinutes() > 5) {
+                throw new IllegalArgumentException(
+                        "dapr-guard.shutdown.drain-period must be between 0 and 5m, was " + drainPeriod);
+            }
         }
     }
 
@@ -405,14 +404,6 @@ public record DaprGuardProperties(
         if (maxRequestSize != null && (maxRequestSize.toBytes() < 1024 || maxRequestSize.toBytes() > 64L << 20)) {
             throw new IllegalArgumentException(
                     "dapr-guard.max-request-size must be between 1KB and 64MB, was " + maxRequestSize);
-        }
-        if (limits != null && (limits.maxWait().isNegative() || limits.maxWait().toSeconds() > 30)) {
-            throw new IllegalArgumentException(
-                    "dapr-guard.limits.max-wait must be between 0 and 30s, was " + limits.maxWait());
-        }
-        if (shutdown != null && (shutdown.drainPeriod().isNegative() || shutdown.drainPeriod().toMinutes() > 5)) {
-            throw new IllegalArgumentException(
-                    "dapr-guard.shutdown.drain-period must be between 0 and 5m, was " + shutdown.drainPeriod());
         }
         if (mode != null && sidecar != null) {
             toPolicy(mode, mutateTemplates, sidecar, rules, skippable);

@@ -59,8 +59,11 @@ public final class SettingChecks {
         }
     }
 
-    /** A duration as the settings write it: {@code 100ms}, {@code 1m}, {@code 24h}. */
+    /** A duration as the settings write it: {@code 100ms}, {@code 1m}, {@code 24h}, {@code 90d}. */
     static String format(Duration duration) {
+        if (duration.compareTo(Duration.ofDays(1)) > 0 && duration.equals(Duration.ofDays(duration.toDays()))) {
+            return duration.toDays() + "d";
+        }
         if (duration.toMillisPart() != 0 && duration.toSeconds() == 0) {
             return duration.toMillis() + "ms";
         }

@@ -29,7 +29,7 @@ public final class ServingNames {
     public static Set<String> dnsNames(Collection<String> extraDnsNames) {
         Set<String> names = new LinkedHashSet<>(DNS_NAMES);
         for (String name : extraDnsNames) {
-            if (name == null || !name.matches("(?i)" + TlsProperties.DNS_NAME_PATTERN)) {
+            if (!TlsProperties.isDnsName(name)) {
                 throw new IllegalArgumentException("Not a valid DNS name: '" + name + "'");
             }
             names.add(name.toLowerCase(Locale.ROOT));

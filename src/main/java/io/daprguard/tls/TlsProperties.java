@@ -45,6 +45,11 @@ public record TlsProperties(
 
     private static final Pattern DNS_NAME = Pattern.compile(DNS_NAME_PATTERN, Pattern.CASE_INSENSITIVE);
 
+    /** Whether {@code name} is an RFC 1123 host name ({@link #DNS_NAME_PATTERN}, any case). */
+    static boolean isDnsName(String name) {
+        return name != null && DNS_NAME.matcher(name).matches();
+    }
+
     /**
      * Checks the settings (a bad one stops the start, naming it) and normalises {@code dnsNames} to an immutable,
      * never-null list. A generated CA must outlive the serving certificates it issues.
@@ -54,7 +59,7 @@ public record TlsProperties(
         dnsNames = (dnsNames != null) ? List.copyOf(dnsNames) : List.of();
         for (int i = 0; i < dnsNames.size(); i++) {
             String name = dnsNames.get(i);
-            if (name == null || !DNS_NAME.matcher(name).matches()) {
+            if (!isDnsName(name)) {
                 throw new IllegalArgumentException("dapr-guard.tls.dns-names[" + i + "] must be a DNS name such as"
                         + " dapr-guard.dapr-guard.svc, was '" + name + "'");
             }
